@@ -18,6 +18,7 @@ _EXPORTS = {
     'results': ['save_results', 'load_results'],
     'summary': ['summary', 'count_params', 'count_macs'],
     'training': ['train_ch5', 'evaluate_accuracy', 'History', 'TrainingOutOfMemoryError'],
+    'widgets': ['figure_to_png', 'slider_pages', 'dropdown_pages'],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)

@@ -1,0 +1,50 @@
+"""Execute chapters top to bottom, in place, and keep them clean for git.
+
+    python .ci/execute_notebooks.py chapters/lenet.ipynb [...]
+
+Runs each notebook in a fresh kernel from the `chapters/` folder with the real
+budget (D2LMINI_SMOKE is removed from the environment), saves its outputs,
+execution counts and widget state, and drops stray metadata (timings, jupytext
+headers): cells keep only their tags, the notebook only its kernelspec,
+language_info and widget state. A notebook whose run fails is left untouched.
+"""
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+KEEP_NOTEBOOK_METADATA = ('kernelspec', 'language_info', 'widgets')
+KERNELSPEC = {'display_name': 'Python 3', 'language': 'python', 'name': 'python3'}
+
+
+def clean(nb):
+    nb.metadata = {k: v for k, v in nb.metadata.items() if k in KEEP_NOTEBOOK_METADATA}
+    nb.metadata['kernelspec'] = KERNELSPEC
+    for cell in nb.cells:
+        tags = cell.metadata.get('tags')
+        cell.metadata = {'tags': tags} if tags else {}
+    return nb
+
+
+def execute(path, timeout=3600):
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    os.environ.pop('D2LMINI_SMOKE', None)
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=timeout, kernel_name='python3',
+                   resources={'metadata': {'path': str(path.parent)}}).execute()
+    clean(nb)
+    tmp = path.with_suffix('.ipynb.tmp')
+    nbformat.write(nb, tmp)
+    os.replace(tmp, path)
+    print(f"{path}: executed in {time.perf_counter() - start:.1f} s")
+
+
+if __name__ == '__main__':
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    for arg in sys.argv[1:]:
+        execute(arg)
