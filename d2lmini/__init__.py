@@ -16,7 +16,7 @@ _EXPORTS = {
     'layers': ['corr2d', 'FlattenLayer', 'GlobalAvgPool2d'],
     'plotting': ['show_fashion_mnist', 'show_images', 'plot_history', 'set_figsize'],
     'results': ['save_results', 'load_results'],
-    'summary': ['summary', 'count_params', 'count_macs'],
+    'model_summary': ['summary', 'count_params', 'count_macs'],
     'training': ['train_ch5', 'evaluate_accuracy', 'History', 'TrainingOutOfMemoryError'],
     'widgets': ['figure_to_png', 'slider_pages', 'dropdown_pages'],
 }

@@ -61,7 +61,9 @@ def read_idx(path, stem=None):
     stem = stem or path.name.removesuffix('.gz')
     magic, count, item_shape = _FILES[stem]
     try:
-        data = gzip.decompress(path.read_bytes()) if path.suffix == '.gz' else path.read_bytes()
+        data = path.read_bytes()
+        if data[:2] == b'\x1f\x8b':           # gzip's magic number
+            data = gzip.decompress(data)
     except (OSError, EOFError, gzip.BadGzipFile) as err:
         raise DataError(f"{path} is damaged and cannot be read ({err}). "
                         f"Delete it and load again to re-download it, or copy a fresh copy.") from None
@@ -93,7 +95,8 @@ def _can_reach(url, timeout):
 
     def probe():
         try:
-            socket.create_connection((parts.hostname, parts.port or 443), timeout=timeout).close()
+            port = parts.port or (80 if parts.scheme == 'http' else 443)
+            socket.create_connection((parts.hostname, port), timeout=timeout).close()
             result.append(True)
         except OSError:
             pass
@@ -115,9 +118,12 @@ def _download(raw, stems):
     raw.mkdir(parents=True, exist_ok=True)
     for stem in stems:
         part = raw / f'.{stem}.gz.part'
-        download_url(mirror + stem + '.gz', str(raw), filename=part.name, md5=md5[stem])
-        read_idx(part, stem)          # never keep a file that does not parse
-        os.replace(part, raw / (stem + '.gz'))
+        try:
+            download_url(mirror + stem + '.gz', str(raw), filename=part.name, md5=md5[stem])
+            read_idx(part, stem)          # never keep a file that does not parse
+            os.replace(part, raw / (stem + '.gz'))
+        finally:
+            part.unlink(missing_ok=True)
 
 
 def load_fashion_mnist_arrays(root=None, download=True):

@@ -21,7 +21,7 @@ def save_results(name, history, net, input_shape, budget, folder='results', **ex
     Written to a temporary file and renamed, so a crash never leaves half a file.
     Returns the path written.
     """
-    from .summary import count_macs, count_params
+    from .model_summary import count_macs, count_params
     if not history.epochs:
         raise ValueError(f"history of {name!r} has no finished epoch: nothing to save")
     record = {

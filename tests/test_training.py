@@ -1,0 +1,176 @@
+import re
+
+import pytest
+import torch
+from torch import nn
+
+import d2lmini as d2l
+from d2lmini.data import FashionMNISTIterator
+
+
+@pytest.fixture(scope='module')
+def small_split(data_root):
+    arrays = d2l.load_fashion_mnist_arrays(data_root)
+    (Xtr, ytr), (Xte, yte) = arrays['train'], arrays['test']
+    return Xtr[:512], ytr[:512], Xte[:256], yte[:256]
+
+
+def iters(split, batch_size=64):
+    Xtr, ytr, Xte, yte = split
+    return (FashionMNISTIterator(Xtr, ytr, batch_size, True),
+            FashionMNISTIterator(Xte, yte, batch_size, False))
+
+
+def small_net(dropout=0.0):
+    return nn.Sequential(nn.Conv2d(1, 4, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                         d2l.FlattenLayer(), nn.Dropout(dropout), nn.Linear(4 * 14 * 14, 10))
+
+
+def test_prints_device_one_line_per_epoch_and_throughput(small_split, capsys):
+    d2l.set_seed(0)
+    net = small_net()
+    train_iter, test_iter = iters(small_split)
+    history = d2l.train_ch5(net, train_iter, test_iter, 64, torch.optim.Adam(net.parameters(), 1e-3),
+                            'cpu', 3)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == 'training on cpu'
+    for k, line in enumerate(out[1:4], 1):
+        assert re.fullmatch(rf'epoch {k}, loss \d+\.\d{{4}}, train acc \d\.\d{{3}}, '
+                            rf'test acc \d\.\d{{3}}, time \d+\.\d sec', line), line
+    assert re.fullmatch(r'[\d,]+\.\d examples/sec on cpu \(training, mean over 3 epochs\)', out[4])
+    assert history.epochs == 3 and not history.interrupted
+    assert len(history.train_acc) == len(history.test_acc) == len(history.seconds) == 3
+    assert history.loss[-1] < history.loss[0]
+    assert all(s > 0 for s in history.examples_per_sec)
+
+
+def test_loss_is_the_mean_per_example_loss_and_counters_restart(small_split):
+    """With a learning rate of 0 nothing changes, so every epoch reports the same mean loss."""
+    d2l.set_seed(0)
+    net = small_net()
+    train_iter, test_iter = iters(small_split, batch_size=100)   # last batch is smaller: 12
+    history = d2l.train_ch5(net, train_iter, test_iter, 100, torch.optim.SGD(net.parameters(), lr=0),
+                            'cpu', 2, show_progress=False)
+    Xtr, ytr, Xte, yte = small_split
+    with torch.no_grad():
+        logits = net(Xtr.unsqueeze(1).float() / 255)
+        expected = nn.functional.cross_entropy(logits, ytr).item()
+        train_acc = (logits.argmax(1) == ytr).float().mean().item()
+    assert history.loss == pytest.approx([expected, expected], rel=1e-5)
+    assert history.train_acc == pytest.approx([train_acc, train_acc])
+    assert history.test_acc[0] == pytest.approx(d2l.evaluate_accuracy(test_iter, net))
+
+
+def test_evaluation_runs_in_eval_mode_and_restores_the_mode(small_split):
+    modes = []
+
+    class Spy(nn.Module):
+        def forward(self, x):
+            modes.append(self.training)
+            return x
+    net = nn.Sequential(small_net(dropout=0.5), Spy())
+    _, test_iter = iters(small_split)
+    net.train()
+    acc = [d2l.evaluate_accuracy(test_iter, net) for _ in range(2)]
+    assert acc[0] == acc[1]                # dropout off: the same answer twice
+    assert modes and not any(modes) and net.training
+    net.eval()
+    d2l.evaluate_accuracy(test_iter, net)
+    assert not net.training
+
+
+def test_no_host_sync_per_batch(small_split, monkeypatch):
+    """`.item()` is called a few times per epoch, not once per batch."""
+    calls = []
+    original = torch.Tensor.item
+    monkeypatch.setattr(torch.Tensor, 'item', lambda self: calls.append(1) or original(self))
+    net = small_net()
+    train_iter, test_iter = iters(small_split, batch_size=16)      # 32 batches per epoch
+    d2l.train_ch5(net, train_iter, test_iter, 16, torch.optim.SGD(net.parameters(), lr=0.1), 'cpu', 2,
+                  show_progress=False)
+    assert len(calls) <= 2 * 4
+
+
+def test_two_seeded_runs_give_identical_losses(small_split):
+    def run():
+        d2l.set_seed(42)
+        net = small_net(dropout=0.2)
+        train_iter, test_iter = iters(small_split)
+        return d2l.train_ch5(net, train_iter, test_iter, 64, torch.optim.SGD(net.parameters(), lr=0.1),
+                             'cpu', 2, show_progress=False).loss
+    assert run() == run()
+
+
+def test_keyboard_interrupt_returns_the_finished_epochs_and_keeps_the_weights(small_split, capsys):
+    train_iter, test_iter = iters(small_split)
+    net = small_net()
+    calls = [0]
+
+    def interrupt_in_epoch_two(module, inputs):
+        calls[0] += 1
+        if calls[0] == len(train_iter) + len(test_iter) + 3:
+            raise KeyboardInterrupt
+    net[0].register_forward_pre_hook(interrupt_in_epoch_two)
+    before = [p.detach().clone() for p in net.parameters()]
+    history = d2l.train_ch5(net, train_iter, test_iter, 64, torch.optim.SGD(net.parameters(), lr=0.1),
+                            'cpu', 5, show_progress=False)
+    assert history.interrupted and history.epochs == 1
+    assert 'interrupted during epoch 2' in capsys.readouterr().out
+    assert any(not torch.equal(a, b) for a, b in zip(before, net.parameters()))
+    assert net.training
+
+
+def test_out_of_memory_says_what_to_lower(small_split):
+    class Hungry(nn.Module):
+        def forward(self, x):
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
+    net = nn.Sequential(small_net(), Hungry())
+    train_iter, test_iter = iters(small_split)
+    with pytest.raises(d2l.TrainingOutOfMemoryError, match=r'batch_size=64.*Lower batch_size.*resize') as err:
+        d2l.train_ch5(net, train_iter, test_iter, 64, torch.optim.SGD(net.parameters(), lr=0.1), 'cpu', 1,
+                      show_progress=False)
+    assert err.value.__cause__ is None and err.value.__suppress_context__
+
+
+def test_other_errors_pass_through_unchanged(small_split):
+    net = nn.Sequential(nn.Flatten(), nn.Linear(5, 10))      # wrong input size
+    train_iter, test_iter = iters(small_split)
+    with pytest.raises(RuntimeError, match='shapes cannot be multiplied'):
+        d2l.train_ch5(net, train_iter, test_iter, 64, torch.optim.SGD(net.parameters(), lr=0.1), 'cpu', 1,
+                      show_progress=False)
+
+
+@pytest.mark.parametrize('batch_size', [0, -3, 64.0, '64'])
+def test_bad_batch_size(small_split, batch_size):
+    net = small_net()
+    train_iter, test_iter = iters(small_split)
+    with pytest.raises(ValueError, match='batch_size'):
+        d2l.train_ch5(net, train_iter, test_iter, batch_size, torch.optim.SGD(net.parameters(), lr=0.1),
+                      'cpu', 1)
+
+
+def test_batch_size_must_match_the_iterator(small_split):
+    net = small_net()
+    train_iter, test_iter = iters(small_split, batch_size=64)
+    with pytest.raises(ValueError, match='batch_size=128 but train_iter yields batches of 64'):
+        d2l.train_ch5(net, train_iter, test_iter, 128, torch.optim.SGD(net.parameters(), lr=0.1), 'cpu', 1)
+
+
+def test_scheduler_is_stepped_once_per_epoch(small_split):
+    net = small_net()
+    train_iter, test_iter = iters(small_split)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+    d2l.train_ch5(net, train_iter, test_iter, 64, optimizer, 'cpu', 3, scheduler=scheduler,
+                  show_progress=False)
+    assert optimizer.param_groups[0]['lr'] == pytest.approx(0.1 * 0.5 ** 3)
+
+
+def test_default_device_is_the_gpu_if_any_else_cpu():
+    assert d2l.try_gpu() == (torch.device('cuda:0') if torch.cuda.is_available() else torch.device('cpu'))
+    assert d2l.try_gpu(99) == torch.device('cpu')
+
+
+def test_evaluate_accuracy_rejects_an_empty_iterator():
+    with pytest.raises(ValueError, match='empty'):
+        d2l.evaluate_accuracy([], small_net())
