@@ -1,0 +1,279 @@
+"""Pictures and widgets for the padding/stride, channels and pooling chapters.
+
+`padding_stride_html` is a self-contained HTML + JavaScript widget (inline SVG, no
+external script, no kernel needed): sliders for input size, kernel, padding and
+stride redraw the padded grid, the windows and the output size. Its text comes
+from `fit_report`, written twice with the same words: in Python here and in
+JavaScript (`_FIT_JS`); the tests run both and compare them.
+"""
+import html
+import json
+import re
+
+from .arithmetic import conv_output_size
+
+
+def _check(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+
+
+def fit_report(n, k, p=0, s=1):
+    """How a k x k kernel with padding p and stride s fits an n x n input, in numbers and words.
+
+    Returns a dict: `padded` (n + 2p), `out` (output size, 0 when the kernel does not
+    fit), `dropped` (trailing rows/columns of the padded input that no window covers),
+    `dropped_input` (how many of those are real input, not padding), `formula`, `text`.
+    """
+    for name, value, minimum in (('n', n, 1), ('k', k, 1), ('p', p, 0), ('s', s, 1)):
+        _check(name, value, minimum)
+    padded, room = n + 2 * p, n + 2 * p - k
+    if room < 0:
+        return {'padded': padded, 'out': 0, 'dropped': 0, 'dropped_input': 0,
+                'formula': f"n + 2p - k = {n} + 2*{p} - {k} = {room} < 0",
+                'text': (f"The {k}x{k} kernel does not fit: the padded input is only {padded} wide "
+                         f"(n + 2p = {n} + 2*{p}), less than k = {k}. PyTorch raises an error; "
+                         f"add padding or use a smaller kernel.")}
+    quotient, rem = divmod(room, s)
+    out = quotient + 1
+    assert out == conv_output_size(n, k, p, s)
+    formula = f"floor((n + 2p - k) / s) + 1 = floor(({n} + 2*{p} - {k}) / {s}) + 1 = {out}"
+    if rem == 0:
+        text = (f"Fits exactly: (n + 2p - k) / s = {room} / {s} = {quotient}, so {out} windows per row "
+                f"and the output is {out}x{out}; the last window ends on the last column.")
+        if s == 1 and out == n:
+            text += " Same size as the input: this is 'same' padding."
+    else:
+        last = quotient * s
+        text = (f"Does not fit exactly: (n + 2p - k) / s = {room} / {s} = {quotient} remainder {rem}. "
+                f"The {out} windows per row start at columns 0, {s}, ..., {last} and the last one ends "
+                f"at column {last + k - 1}, so the last {rem} column(s) of the padded input are never "
+                f"covered. PyTorch rounds down and drops them silently: the output is {out}x{out}.")
+        lost = max(0, rem - p)
+        if lost:
+            text += f" {lost} of them hold real input pixels: that part of the image is never seen."
+        else:
+            text += " They are padding only, so no input pixel is lost."
+    if p >= k:
+        text += " With p >= k, the first row and column of windows see only padding zeros."
+    return {'padded': padded, 'out': out, 'dropped': rem, 'dropped_input': max(0, rem - p),
+            'formula': formula, 'text': text}
+
+
+# The same function in JavaScript, word for word (tests/test_shape_widgets.py runs it in node).
+_FIT_JS = r"""
+function fitReport(n, k, p, s) {
+  var padded = n + 2 * p, room = n + 2 * p - k;
+  if (room < 0) {
+    return {padded: padded, out: 0, dropped: 0, dropped_input: 0,
+      formula: 'n + 2p - k = ' + n + ' + 2*' + p + ' - ' + k + ' = ' + room + ' < 0',
+      text: 'The ' + k + 'x' + k + ' kernel does not fit: the padded input is only ' + padded +
+        ' wide (n + 2p = ' + n + ' + 2*' + p + '), less than k = ' + k +
+        '. PyTorch raises an error; add padding or use a smaller kernel.'};
+  }
+  var quotient = Math.floor(room / s), rem = room % s, out = quotient + 1, text;
+  var formula = 'floor((n + 2p - k) / s) + 1 = floor((' + n + ' + 2*' + p + ' - ' + k + ') / ' + s +
+    ') + 1 = ' + out;
+  if (rem === 0) {
+    text = 'Fits exactly: (n + 2p - k) / s = ' + room + ' / ' + s + ' = ' + quotient + ', so ' + out +
+      ' windows per row and the output is ' + out + 'x' + out + '; the last window ends on the last column.';
+    if (s === 1 && out === n) { text += " Same size as the input: this is 'same' padding."; }
+  } else {
+    var last = quotient * s;
+    text = 'Does not fit exactly: (n + 2p - k) / s = ' + room + ' / ' + s + ' = ' + quotient +
+      ' remainder ' + rem + '. The ' + out + ' windows per row start at columns 0, ' + s + ', ..., ' +
+      last + ' and the last one ends at column ' + (last + k - 1) + ', so the last ' + rem +
+      ' column(s) of the padded input are never covered. PyTorch rounds down and drops them silently: ' +
+      'the output is ' + out + 'x' + out + '.';
+    var lost = Math.max(0, rem - p);
+    if (lost) { text += ' ' + lost + ' of them hold real input pixels: that part of the image is never seen.'; }
+    else { text += ' They are padding only, so no input pixel is lost.'; }
+  }
+  if (p >= k) { text += ' With p >= k, the first row and column of windows see only padding zeros.'; }
+  return {padded: padded, out: out, dropped: rem, dropped_input: Math.max(0, rem - p),
+    formula: formula, text: text};
+}
+"""
+
+_DRAW_JS = r"""
+(function () {
+  var uid = __UID__, q = function (name) { return document.getElementById(uid + '-' + name); };
+  function rect(x, y, w, h, fill, stroke, extra) {
+    return '<rect x="' + x + '" y="' + y + '" width="' + w + '" height="' + h + '" fill="' + fill +
+      '" stroke="' + stroke + '" ' + (extra || '') + '/>';
+  }
+  function draw() {
+    var n = +q('n').value, k = +q('k').value, p = +q('p').value, s = +q('s').value;
+    ['n', 'k', 'p', 's'].forEach(function (v) { q(v + 'v').textContent = q(v).value; });
+    var r = fitReport(n, k, p, s), N = r.padded, out = r.out, w = q('w');
+    w.max = Math.max(out * out - 1, 0);
+    if (+w.value > +w.max) { w.value = w.max; }
+    w.disabled = out === 0;
+    var idx = +w.value, wr = out ? Math.floor(idx / out) : 0, wc = out ? idx % out : 0;
+    q('wv').textContent = out ? '(' + wr + ', ' + wc + ')' : '-';
+    var c = Math.max(6, Math.min(22, Math.floor(300 / Math.max(N, k)))), parts = [], i, j;
+    for (i = 0; i < N; i++) {
+      for (j = 0; j < N; j++) {
+        var pad = i < p || j < p || i >= p + n || j >= p + n;
+        var lost = out > 0 && (i >= N - r.dropped || j >= N - r.dropped);
+        parts.push(rect(j * c, i * c + 18, c, c, lost ? '#f3a5a5' : (pad ? '#ffffff' : '#cddff0'),
+          pad ? '#999' : '#6b8fb5', pad ? 'stroke-dasharray="2,2"' : ''));
+      }
+    }
+    if (out === 0) {
+      parts.push(rect(0, 18, k * c, k * c, 'none', '#d62728', 'stroke-width="3"'));
+    } else {
+      for (i = 0; i < out; i++) {
+        for (j = 0; j < out; j++) {
+          parts.push('<circle cx="' + (j * s * c + 3) + '" cy="' + (i * s * c + 21) + '" r="2" fill="#333"/>');
+        }
+      }
+      parts.push(rect(wc * s * c, wr * s * c + 18, k * c, k * c, 'rgba(255,127,14,0.25)', '#ff7f0e',
+        'stroke-width="3"'));
+      var x0 = Math.max(N, k) * c + 40;
+      for (i = 0; i < out; i++) {
+        for (j = 0; j < out; j++) {
+          parts.push(rect(x0 + j * c, i * c + 18, c, c, (i === wr && j === wc) ? '#ff7f0e' : '#e8e8e8', '#777'));
+        }
+      }
+      parts.push('<text x="' + x0 + '" y="12" font-size="12">output ' + out + 'x' + out + '</text>');
+    }
+    parts.push('<text x="0" y="12" font-size="12">padded input ' + N + 'x' + N + '</text>');
+    var svg = q('svg');
+    svg.setAttribute('width', Math.max(N, k) * c + 60 + out * c);
+    svg.setAttribute('height', Math.max(N, k, out) * c + 24);
+    svg.innerHTML = parts.join('');
+    q('formula').textContent = r.formula;
+    q('text').textContent = r.text;
+    q('text').style.color = out === 0 ? '#b00' : (r.dropped ? '#a35200' : '#1a6b1a');
+  }
+  ['n', 'k', 'p', 's', 'w'].forEach(function (v) { q(v).addEventListener('input', draw); });
+  draw();
+})();
+"""
+
+
+def padding_stride_html(n=8, k=3, p=1, s=2, uid='padstride', max_n=32, max_k=7, max_p=3, max_s=4):
+    """A padding-and-stride explorer as `IPython.display.HTML`, alive without a kernel.
+
+    Sliders set the input size n, kernel k, padding p and stride s (starting at the
+    given values) and pick which window to highlight; an SVG shows the padded input
+    (padding dashed, never-covered rows/columns red), the start of every window, the
+    chosen window and the output grid, with the formula and `fit_report`'s words.
+    `uid` names the element ids (use a different one for each widget on a page).
+    """
+    from IPython.display import HTML
+    if not isinstance(uid, str) or not re.fullmatch(r'[A-Za-z][A-Za-z0-9_-]*', uid):
+        raise ValueError(f"uid must be letters, digits, '-' or '_', starting with a letter; got {uid!r}")
+    limits = {'n': (n, 1, max_n), 'k': (k, 1, max_k), 'p': (p, 0, max_p), 's': (s, 1, max_s)}
+    for name, (value, low, high) in limits.items():
+        _check(f'max_{name}', high, max(low, 1))
+        _check(name, value, low)
+        if value > high:
+            raise ValueError(f"{name}={value} is above its slider's maximum max_{name}={high}")
+    labels = {'n': 'input n', 'k': 'kernel k', 'p': 'padding p', 's': 'stride s'}
+    rows = [f'<label style="display:inline-block;margin-right:14px">{labels[name]} '
+            f'<input type="range" id="{uid}-{name}" min="{low}" max="{high}" value="{value}" '
+            f'style="width:110px;vertical-align:middle"> <b id="{uid}-{name}v">{value}</b></label>'
+            for name, (value, low, high) in limits.items()]
+    rows.append(f'<label style="display:inline-block">window <input type="range" id="{uid}-w" min="0" '
+                f'max="0" value="0" style="width:110px;vertical-align:middle"> <b id="{uid}-wv">(0, 0)</b></label>')
+    report = fit_report(n, k, p, s)
+    script = _FIT_JS + _DRAW_JS.replace('__UID__', json.dumps(uid))
+    markup = (f'<div id="{uid}" class="d2lmini-padstride" style="font-family:sans-serif;font-size:13px">\n'
+              f'<div>{"".join(rows)}</div>\n'
+              f'<div style="color:#555">blue: input; dashed white: zero padding; red: never covered by a '
+              f'window; dots: where the windows start; orange: the window of the chosen output cell</div>\n'
+              f'<svg id="{uid}-svg" width="10" height="10" style="margin-top:6px"></svg>\n'
+              f'<div id="{uid}-formula" style="font-family:monospace">{html.escape(report["formula"])}</div>\n'
+              f'<div id="{uid}-text" style="max-width:640px">{html.escape(report["text"])}</div>\n'
+              f'<script>{script}</script>\n</div>')
+    return HTML(markup)
+
+
+def draw_windows_1d(n, k, p=0, s=1, ax=None, title=None):
+    """Draw one row of a padded input and, below it, every window a stride s visits.
+
+    Input cells are blue, padding cells white, cells that no window covers red.
+    Returns the axes.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+    r = fit_report(n, k, p, s)
+    N, out = r['padded'], r['out']
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(3.0, 0.22 * N), 0.4 + 0.22 * (out + 1)))
+    for j in range(N):
+        pad = j < p or j >= p + n
+        lost = out > 0 and j >= N - r['dropped']
+        ax.add_patch(Rectangle((j, 0), 1, 1, facecolor='#f3a5a5' if lost else ('white' if pad else '#cddff0'),
+                               edgecolor='#777', linestyle='--' if pad else '-', linewidth=0.8))
+    for i in range(out):
+        ax.add_patch(Rectangle((i * s + 0.1, -1.0 - 0.9 * i), k - 0.2, 0.6, facecolor='#ff7f0e', alpha=0.8))
+    ax.set_xlim(-0.5, max(N, k) + 0.5)
+    ax.set_ylim(-1.2 - 0.9 * max(out, 1), 1.2)
+    ax.set_aspect('equal')
+    ax.axis('off')
+    ax.set_title(title if title is not None else f'n={n}, k={k}, p={p}, s={s}: output {out}',
+                 fontsize=9, loc='left')
+    return ax
+
+
+def pooling_pages(X, k, s=None, p=0, mode='max', dpi=72):
+    """One PNG per output cell of pooling a small 2-D tensor X: the window, and the output so far.
+
+    Padding shows as empty cells (max pooling pads with -inf, average pooling with
+    zeros that count, as PyTorch does by default). For `d2lmini.slider_pages`.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+    from .widgets import figure_to_png
+    if mode not in ('max', 'avg'):
+        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+    if X.dim() != 2:
+        raise ValueError(f"pooling_pages takes a 2-D tensor, got shape {tuple(X.shape)}")
+    s = k if s is None else s
+    if p > k // 2:
+        raise ValueError(f"padding p={p} must be at most half the window k={k} (PyTorch's rule)")
+    h, w = X.shape
+    oh, ow = conv_output_size(h, k, p, s), conv_output_size(w, k, p, s)
+    values = [[None] * ow for _ in range(oh)]
+    pages = []
+    for i in range(oh):
+        for j in range(ow):
+            cells = [(a, b) for a in range(i * s, i * s + k) for b in range(j * s, j * s + k)]
+            inside = [(a, b) for a, b in cells if p <= a < h + p and p <= b < w + p]
+            vals = [float(X[a - p, b - p]) for a, b in inside]
+            if mode == 'max':
+                best = max(vals)
+                mark = inside[vals.index(best)]
+            else:
+                best, mark = sum(vals) / (k * k), None
+            values[i][j] = best
+            fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(2 + 0.45 * (w + 2 * p + ow), 0.55 * (h + 2 * p) + 0.6),
+                                                gridspec_kw={'width_ratios': [w + 2 * p, ow]})
+            for a in range(h + 2 * p):
+                for b in range(w + 2 * p):
+                    real = p <= a < h + p and p <= b < w + p
+                    ax_in.add_patch(Rectangle((b, a), 1, 1, facecolor='#cddff0' if real else 'white',
+                                              edgecolor='#777', linestyle='-' if real else '--'))
+                    if real:
+                        ax_in.text(b + 0.5, a + 0.5, f'{float(X[a - p, b - p]):g}', ha='center', va='center',
+                                   fontsize=9, fontweight='bold' if (a, b) == mark else 'normal',
+                                   color='#d62728' if (a, b) == mark else 'black')
+            ax_in.add_patch(Rectangle((j * s, i * s), k, k, fill=False, edgecolor='#ff7f0e', linewidth=3))
+            for a in range(oh):
+                for b in range(ow):
+                    ax_out.add_patch(Rectangle((b, a), 1, 1, edgecolor='#777',
+                                               facecolor='#ffd8b0' if (a, b) == (i, j) else '#f2f2f2'))
+                    if values[a][b] is not None:
+                        ax_out.text(b + 0.5, a + 0.5, f'{values[a][b]:.3g}', ha='center', va='center', fontsize=9)
+            for ax, (rows, cols), name in ((ax_in, (h + 2 * p, w + 2 * p), 'input'), (ax_out, (oh, ow), 'output')):
+                ax.set_xlim(0, cols)
+                ax.set_ylim(rows, 0)
+                ax.set_aspect('equal')
+                ax.axis('off')
+                ax.set_title(name, fontsize=9)
+            fig.suptitle(f'{mode} of window ({i}, {j}) = {best:.3g}', fontsize=10)
+            pages.append(figure_to_png(fig, dpi=dpi))
+    return pages

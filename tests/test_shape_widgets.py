@@ -1,0 +1,142 @@
+import itertools
+import json
+import shutil
+import subprocess
+
+import matplotlib
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import d2lmini as d2l
+from d2lmini import shape_widgets
+from d2lmini.shape_widgets import draw_windows_1d, fit_report, padding_stride_html, pooling_pages
+
+matplotlib.use('Agg')
+
+SWEEP = [case for case in itertools.product(range(1, 13), range(1, 8), range(0, 4), range(1, 5))]
+
+
+def test_fit_report_agrees_with_nn_conv2d():
+    checked = 0
+    for n, k, p, s in SWEEP[::7]:
+        r = fit_report(n, k, p, s)
+        assert r['padded'] == n + 2 * p
+        if n + 2 * p < k:
+            assert r['out'] == 0 and 'does not fit' in r['text']
+            with pytest.raises(RuntimeError):
+                nn.Conv2d(1, 1, k, stride=s, padding=p)(torch.zeros(1, 1, n, n))
+            continue
+        out = nn.Conv2d(1, 1, k, stride=s, padding=p)(torch.zeros(1, 1, n, n)).shape[-1]
+        assert r['out'] == out == d2l.conv_output_size(n, k, p, s)
+        # the windows cover exactly the padded columns 0 .. padded - dropped - 1
+        assert (out - 1) * s + k == r['padded'] - r['dropped']
+        checked += 1
+    assert checked > 150
+
+
+def test_fit_report_words_for_the_worked_examples():
+    assert fit_report(28, 5)['out'] == 24
+    r = fit_report(32, 4, 0, 3)
+    assert (r['out'], r['dropped'], r['dropped_input']) == (10, 1, 1)
+    assert '28 / 3 = 9 remainder 1' in r['text'] and 'drops them silently' in r['text']
+    assert fit_report(32, 4, 1, 3)['out'] == 11 and fit_report(32, 4, 1, 3)['text'].startswith('Fits exactly')
+    assert "'same' padding" in fit_report(8, 3, 1, 1)['text']
+    assert "'same' padding" not in fit_report(8, 3, 1, 2)['text']
+    assert 'padding only' in fit_report(5, 2, 1, 2)['text']     # (5 + 2 - 2) / 2 leaves one padding column
+    assert fit_report(3, 5)['formula'] == 'n + 2p - k = 3 + 2*0 - 5 = -2 < 0'
+
+
+@pytest.mark.parametrize('args', [(0, 3), (5, 0), (5, 3, -1), (5, 3, 0, 0), (5.0, 3), (True, 3)])
+def test_fit_report_rejects_bad_arguments(args):
+    with pytest.raises(ValueError):
+        fit_report(*args)
+
+
+@pytest.mark.skipif(shutil.which('node') is None, reason='node is not installed')
+def test_javascript_fit_report_says_exactly_what_python_says():
+    cases = SWEEP[::3]
+    script = shape_widgets._FIT_JS + f"console.log(JSON.stringify({json.dumps(cases)}.map(c => fitReport(...c))));"
+    out = subprocess.run(['node', '-e', script], capture_output=True, text=True, check=True, timeout=60).stdout
+    assert json.loads(out) == [fit_report(*c) for c in cases]
+
+
+def test_padding_stride_html_is_deterministic_self_contained_and_named_by_uid():
+    a = padding_stride_html(32, 4, 0, 3, uid='demo1').data
+    assert a == padding_stride_html(32, 4, 0, 3, uid='demo1').data
+    assert 'src=' not in a and 'http' not in a                    # no external scripts or assets
+    for name in ('n', 'k', 'p', 's', 'w', 'svg', 'formula', 'text'):
+        assert f'id="demo1-{name}"' in a
+    assert 'var uid = "demo1"' in a
+    assert 'remainder 1' in a                       # the text before JavaScript runs already explains
+    b = padding_stride_html(32, 4, 0, 3, uid='demo2').data
+    assert a.replace('demo1', 'demo2') == b
+
+
+@pytest.mark.parametrize('kwargs', [dict(uid='1x'), dict(uid='a b'), dict(uid='x"><script>'), dict(uid=3),
+                                    dict(n=40), dict(k=0), dict(p=4), dict(s=9), dict(max_n=0)])
+def test_padding_stride_html_rejects_bad_arguments(kwargs):
+    with pytest.raises(ValueError):
+        padding_stride_html(**kwargs)
+
+
+def test_draw_windows_1d_draws_one_bar_per_window():
+    import matplotlib.pyplot as plt
+    ax = draw_windows_1d(32, 4, 0, 3)
+    bars = [patch for patch in ax.patches if patch.get_height() < 1]
+    assert len(bars) == 10 and len(ax.patches) == 32 + 10
+    assert ax.get_title(loc='left') == 'n=32, k=4, p=0, s=3: output 10'
+    plt.close('all')
+
+
+@pytest.mark.parametrize('mode, p, s', [('max', 0, None), ('avg', 1, 2), ('max', 1, 1)])
+def test_pooling_pages_one_png_per_output_cell(mode, p, s):
+    X = torch.arange(16.0).reshape(4, 4)
+    pages = pooling_pages(X, 2 if p == 0 else 3, s, p, mode=mode, dpi=30)
+    pool = (nn.MaxPool2d if mode == 'max' else nn.AvgPool2d)(2 if p == 0 else 3, s, p)
+    assert len(pages) == pool(X[None, None]).numel()
+    assert all(page.startswith(b'\x89PNG') for page in pages)
+
+
+def test_pooling_pages_rejects_bad_input():
+    with pytest.raises(ValueError, match='2-D'):
+        pooling_pages(torch.zeros(1, 4, 4), 2)
+    with pytest.raises(ValueError, match='mode'):
+        pooling_pages(torch.zeros(4, 4), 2, mode='min')
+    with pytest.raises(ValueError, match='at most half'):
+        pooling_pages(torch.zeros(4, 4), 2, p=2)
+
+
+def _chromium():
+    pytest.importorskip('playwright')
+    path = shutil.which('chromium') or shutil.which('chromium-browser')
+    if path is None:
+        pytest.skip('no chromium to run the widget in')
+    return path
+
+
+def test_the_widget_runs_in_a_browser_without_a_kernel(tmp_path):
+    from playwright.sync_api import sync_playwright
+    page_file = tmp_path / 'widget.html'
+    page_file.write_text('<html><body>' + padding_stride_html(8, 3, 1, 2, uid='w1').data + '</body></html>')
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=_chromium(), args=['--no-sandbox', '--disable-gpu'])
+        try:
+            page = browser.new_page()
+            errors = []
+            page.on('pageerror', lambda err: errors.append(str(err)))
+            page.goto(page_file.as_uri())
+            for n, k, p, s in [(8, 3, 1, 2), (32, 4, 0, 3), (32, 4, 1, 3), (28, 5, 0, 1), (3, 7, 0, 1), (5, 2, 3, 2)]:
+                for name, value in (('n', n), ('k', k), ('p', p), ('s', s)):
+                    page.eval_on_selector(f'#w1-{name}', "(e, v) => { e.value = v; e.dispatchEvent(new Event('input')); }",
+                                          str(value))
+                r = fit_report(n, k, p, s)
+                assert page.inner_text('#w1-text') == r['text']
+                assert page.inner_text('#w1-formula') == r['formula']
+                cells = page.eval_on_selector('#w1-svg', 'e => e.querySelectorAll("rect").length')
+                # padded grid + (chosen window + output grid), or padded grid + the red kernel outline
+                assert cells == r['padded'] ** 2 + (1 + r['out'] ** 2 if r['out'] else 1)
+            assert errors == []
+        finally:
+            browser.close()
