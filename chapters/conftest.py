@@ -1,4 +1,5 @@
-"""nbval settings for the chapters: figures are compared by nbval only where they are stable."""
+"""nbval settings for the chapters."""
+from nbval.kernel import RunningKernel
 
 
 def pytest_collectstart(collector):
@@ -7,3 +8,17 @@ def pytest_collectstart(collector):
     if collector.fspath and collector.fspath.ext == '.ipynb':
         collector.skip_compare += ('image/svg+xml', 'application/javascript',
                                    'application/vnd.jupyter.widget-view+json')
+
+
+def _execute_like_a_notebook(self, cell_input, allow_stdin=None):
+    """Run a cell as Jupyter does, with store_history=True.
+
+    nbval 0.11 executes with store_history=False, so IPython cannot see the cell's
+    trailing ';' (it looks it up in the history) and shows the value a reader
+    never sees, e.g. a second copy of a figure. Storing history only changes
+    execution counts, which nbval does not compare.
+    """
+    return self.kc.execute(cell_input, store_history=True, allow_stdin=allow_stdin, stop_on_error=False)
+
+
+RunningKernel.execute_cell_input = _execute_like_a_notebook
