@@ -225,12 +225,12 @@ _PAGE = Template("""<div id="$id" class="d2lk-playground" style="font:13px sans-
 <div>picture: $images</div>
 <div style="margin-top:4px">kernel: $presets</div>
 <div style="display:flex;gap:16px;align-items:flex-start;margin-top:6px;flex-wrap:wrap">
-<table>$fields</table>
+<table style="margin:0">$fields</table>
 <figure style="margin:0"><canvas class="d2lk-in" width="$in_w" height="$in_h"></canvas><figcaption>input</figcaption></figure>
 <figure style="margin:0"><canvas class="d2lk-out" width="$out_w" height="$out_h"></canvas>
 <figcaption>output: 3x3 cross-correlation</figcaption></figure>
 </div>
-<div class="d2lk-info" style="font-family:monospace"></div>
+<div class="d2lk-info" style="font-family:monospace">(JavaScript is off here: in Jupyter, run the cell or trust the notebook)</div>
 </div>
 <script>
 (function () {
