@@ -269,8 +269,8 @@ def pooling_pages(X, k, s=None, p=0, mode='max', dpi=72):
                     if values[a][b] is not None:
                         ax_out.text(b + 0.5, a + 0.5, f'{values[a][b]:.3g}', ha='center', va='center', fontsize=9)
             for ax, (rows, cols), name in ((ax_in, (h + 2 * p, w + 2 * p), 'input'), (ax_out, (oh, ow), 'output')):
-                ax.set_xlim(0, cols)
-                ax.set_ylim(rows, 0)
+                ax.set_xlim(-0.1, cols + 0.1)
+                ax.set_ylim(rows + 0.1, -0.1)
                 ax.set_aspect('equal')
                 ax.axis('off')
                 ax.set_title(name, fontsize=9)
