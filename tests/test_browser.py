@@ -25,6 +25,7 @@ SCREENSHOTS = REPO / 'artifacts' / 'screenshots'
 CHROMIUM = os.environ.get('D2LMINI_CHROMIUM') or shutil.which('chromium') or '/usr/bin/chromium'
 WIDGET_TIMEOUT_MS = 30000
 CHANGE_TIMEOUT_S = 3.0
+PlaywrightTimeout = TimeoutError   # playwright's own, once the browser fixture has imported it
 
 
 def unavailable(reason):
@@ -57,6 +58,8 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         unavailable("python playwright is not installed (pip install playwright)")
+    global PlaywrightTimeout
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -186,21 +189,36 @@ def test_page_in_browser(site, browser, docname):
     context = browser.new_context(viewport={'width': 1280, 'height': 900})
     page = context.new_page()
     log = PageLog(page, site)
+    phases, start = [], time.perf_counter()
+
+    def phase(name):
+        phases.append(f"{name} {time.perf_counter() - start:.1f} s")
+
     try:
         page.goto(site + docname + '.html', wait_until='load')
 
         # Saved widgets: each view is rendered by the widget manager, without an error.
         views = page.locator(f'script[type="{WIDGET_VIEW}"]').count()
         if views:
-            page.wait_for_function(
-                """n => document.querySelectorAll('.widget-subarea > .jupyter-widgets').length >= n""",
-                arg=views, timeout=WIDGET_TIMEOUT_MS)
+            try:
+                page.wait_for_function(
+                    """n => document.querySelectorAll('.widget-subarea > .jupyter-widgets').length >= n""",
+                    arg=views, timeout=WIDGET_TIMEOUT_MS)
+            except PlaywrightTimeout:
+                shown_views = page.locator('.widget-subarea > .jupyter-widgets').count()
+                pytest.fail(f"{docname}: {shown_views} of its {views} widgets rendered within "
+                            f"{WIDGET_TIMEOUT_MS / 1000:.0f} s (saved widget state missing? JavaScript errors: "
+                            f"{log.js_errors()})")
         # Math: MathJax typesets every formula, without a TeX error.
         if page.locator('.math').count():
-            page.wait_for_function(
-                """() => Array.from(document.querySelectorAll('.math')).every(
-                       el => el.querySelector('mjx-container') || el.tagName === 'MJX-CONTAINER')""",
-                timeout=WIDGET_TIMEOUT_MS)
+            try:
+                page.wait_for_function(
+                    """() => Array.from(document.querySelectorAll('.math')).every(
+                           el => el.querySelector('mjx-container'))""",
+                    timeout=WIDGET_TIMEOUT_MS)
+            except PlaywrightTimeout:
+                pytest.fail(f"{docname}: MathJax did not typeset its formulas (failed requests: "
+                            f"{log.failed_requests()}, JavaScript errors: {log.js_errors()})")
             errors = page.locator('mjx-merror').all_text_contents()
             assert not errors, f"{docname}: TeX errors in formulas: {errors}"
         page.wait_for_load_state('networkidle')
@@ -208,11 +226,13 @@ def test_page_in_browser(site, browser, docname):
         assert 'Error displaying widget' not in body and page.locator('.widget-error').count() == 0, \
             f"{docname}: a widget failed to display"
 
+        phase('loaded')
         broken = page.evaluate(BROKEN_IMAGES_JS)
         assert not broken, f"{docname}: images that do not load: {broken}"
 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f'{Path(docname).name}.png'), full_page=True)
+        phase('screenshot')
 
         if docname != PAGES[0]:
             # The rocket button opens a menu with Colab and Binder; the badges link Colab and Kaggle.
@@ -233,7 +253,11 @@ def test_page_in_browser(site, browser, docname):
             output = outputs.nth(i)
             interactive = output.locator('.noUi-handle, input, select, button:not(.copybtn)')
             if interactive.count():
-                tried += check_controls(page, output, f"{docname}, output {i + 1}")
+                tried += [f'output {i + 1} {name}' for name in
+                          check_controls(page, output, f"{docname}, output {i + 1}")]
+        phase('controls')
+        print(f"{docname}: {views} widget views; controls moved: {', '.join(tried) or 'none'}; "
+              f"at {', '.join(phases)}")
         if views:
             assert tried, f"{docname} has widgets but none that a reader can move"
 
