@@ -12,6 +12,7 @@ book uses; nothing else differs.
 import fcntl
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -215,7 +216,8 @@ def build_book(workdir):
     start = time.perf_counter()
     run = subprocess.run(['bash', '-c', BUILD_COMMAND], cwd=book, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    return BookBuild(run.returncode, run.stdout + run.stderr, round(seconds, 1),
+    output = re.sub(r'\x1b\[[0-9;]*m', '', run.stdout + run.stderr)   # no terminal colours
+    return BookBuild(run.returncode, output, round(seconds, 1),
                      str(book / '_build' / 'html'), js_error)
 
 
