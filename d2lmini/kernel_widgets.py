@@ -164,7 +164,7 @@ def _grid(ax, values, title, colors=None):
     ax.set_title(title, fontsize=10)
 
 
-def stepping_pages(X, K, dpi=80):
+def stepping_pages(X, K, dpi=100):
     """One PNG per output element: the input with the window highlighted, the kernel, and the
     output filled in up to that element; the title spells out the products and their sum."""
     import matplotlib.pyplot as plt
@@ -194,7 +194,7 @@ def receptive_field(i, j, k=3, layers=2):
     return range(i, i + span + 1), range(j, j + span + 1)
 
 
-def receptive_field_pages(n=7, k=3, layers=2, dpi=80):
+def receptive_field_pages(n=7, k=3, layers=2, dpi=100):
     """One PNG per output element of `layers` stacked k x k convolutions on an n x n input: the
     element (orange), the k x k window it reads in the layer below (dark blue), and what it
     depends on in every earlier layer (light blue)."""
