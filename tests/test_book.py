@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from book_support import (BUILD_COMMAND, REPO, WIDGET_STATE, WIDGET_VIEW, chapter_docnames, config,
-                          expected_header, launch_urls, repository, shared_build, source_of,
+                          expected_header, launch_urls, repository, shared_build,
                           toc_docnames)
 
 CHAPTERS = chapter_docnames()
