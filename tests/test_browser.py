@@ -193,7 +193,7 @@ def check_controls(page, output, where):
 
 
 @pytest.mark.parametrize('docname', PAGES)
-def test_page_in_browser(site, browser, docname):
+def test_page_in_browser(browser, site, docname):
     context = browser.new_context(viewport={'width': 1280, 'height': 900})
     page = context.new_page()
     page.set_default_timeout(10000)
