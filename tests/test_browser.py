@@ -50,7 +50,7 @@ def site(book):
         yield server.url
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')   # session, like `book`: so a missing browser is found before the build
 def browser():
     if not Path(CHROMIUM).exists():
         unavailable(f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)")
