@@ -219,6 +219,33 @@ def draw_windows_1d(n, k, p=0, s=1, ax=None, title=None):
     return ax
 
 
+def pool_steps(X, k, s=None, p=0, mode='max'):
+    """Pool a 2-D tensor X window by window, as PyTorch does; return one step per output cell.
+
+    Each step is `(i, j, value, winner)`: the output cell, its value, and for max pooling
+    the (row, column) of the winning input in padded coordinates (None for 'avg').
+    """
+    if mode not in ('max', 'avg'):
+        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+    if X.dim() != 2:
+        raise ValueError(f"pooling takes a 2-D tensor here, got shape {tuple(X.shape)}")
+    s = k if s is None else s
+    if p > k // 2:
+        raise ValueError(f"padding p={p} must be at most half the window k={k} (PyTorch's rule)")
+    h, w = X.shape
+    steps = []
+    for i in range(conv_output_size(h, k, p, s)):
+        for j in range(conv_output_size(w, k, p, s)):
+            inside = [(a, b) for a in range(i * s, i * s + k) for b in range(j * s, j * s + k)
+                      if p <= a < h + p and p <= b < w + p]
+            vals = [float(X[a - p, b - p]) for a, b in inside]
+            if mode == 'max':
+                steps.append((i, j, max(vals), inside[vals.index(max(vals))]))
+            else:
+                steps.append((i, j, sum(vals) / (k * k), None))     # padding zeros count, as in PyTorch
+    return steps
+
+
 def pooling_pages(X, k, s=None, p=0, mode='max', dpi=72):
     """One PNG per output cell of pooling a small 2-D tensor X: the window, and the output so far.
 
@@ -228,52 +255,38 @@ def pooling_pages(X, k, s=None, p=0, mode='max', dpi=72):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
     from .widgets import figure_to_png
-    if mode not in ('max', 'avg'):
-        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
-    if X.dim() != 2:
-        raise ValueError(f"pooling_pages takes a 2-D tensor, got shape {tuple(X.shape)}")
+    steps = pool_steps(X, k, s, p, mode)
     s = k if s is None else s
-    if p > k // 2:
-        raise ValueError(f"padding p={p} must be at most half the window k={k} (PyTorch's rule)")
     h, w = X.shape
-    oh, ow = conv_output_size(h, k, p, s), conv_output_size(w, k, p, s)
+    oh, ow = steps[-1][0] + 1, steps[-1][1] + 1
     values = [[None] * ow for _ in range(oh)]
     pages = []
-    for i in range(oh):
-        for j in range(ow):
-            cells = [(a, b) for a in range(i * s, i * s + k) for b in range(j * s, j * s + k)]
-            inside = [(a, b) for a, b in cells if p <= a < h + p and p <= b < w + p]
-            vals = [float(X[a - p, b - p]) for a, b in inside]
-            if mode == 'max':
-                best = max(vals)
-                mark = inside[vals.index(best)]
-            else:
-                best, mark = sum(vals) / (k * k), None
-            values[i][j] = best
-            fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(2 + 0.45 * (w + 2 * p + ow), 0.55 * (h + 2 * p) + 0.6),
-                                                gridspec_kw={'width_ratios': [w + 2 * p, ow]})
-            for a in range(h + 2 * p):
-                for b in range(w + 2 * p):
-                    real = p <= a < h + p and p <= b < w + p
-                    ax_in.add_patch(Rectangle((b, a), 1, 1, facecolor='#cddff0' if real else 'white',
-                                              edgecolor='#777', linestyle='-' if real else '--'))
-                    if real:
-                        ax_in.text(b + 0.5, a + 0.5, f'{float(X[a - p, b - p]):g}', ha='center', va='center',
-                                   fontsize=9, fontweight='bold' if (a, b) == mark else 'normal',
-                                   color='#d62728' if (a, b) == mark else 'black')
-            ax_in.add_patch(Rectangle((j * s, i * s), k, k, fill=False, edgecolor='#ff7f0e', linewidth=3))
-            for a in range(oh):
-                for b in range(ow):
-                    ax_out.add_patch(Rectangle((b, a), 1, 1, edgecolor='#777',
-                                               facecolor='#ffd8b0' if (a, b) == (i, j) else '#f2f2f2'))
-                    if values[a][b] is not None:
-                        ax_out.text(b + 0.5, a + 0.5, f'{values[a][b]:.3g}', ha='center', va='center', fontsize=9)
-            for ax, (rows, cols), name in ((ax_in, (h + 2 * p, w + 2 * p), 'input'), (ax_out, (oh, ow), 'output')):
-                ax.set_xlim(-0.1, cols + 0.1)
-                ax.set_ylim(rows + 0.1, -0.1)
-                ax.set_aspect('equal')
-                ax.axis('off')
-                ax.set_title(name, fontsize=9)
-            fig.suptitle(f'{mode} of window ({i}, {j}) = {best:.3g}', fontsize=10)
-            pages.append(figure_to_png(fig, dpi=dpi))
+    for i, j, best, mark in steps:
+        values[i][j] = best
+        fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(2 + 0.45 * (w + 2 * p + ow), 0.55 * (h + 2 * p) + 0.6),
+                                            gridspec_kw={'width_ratios': [w + 2 * p, ow]})
+        for a in range(h + 2 * p):
+            for b in range(w + 2 * p):
+                real = p <= a < h + p and p <= b < w + p
+                ax_in.add_patch(Rectangle((b, a), 1, 1, facecolor='#cddff0' if real else 'white',
+                                          edgecolor='#777', linestyle='-' if real else '--'))
+                if real:
+                    ax_in.text(b + 0.5, a + 0.5, f'{float(X[a - p, b - p]):g}', ha='center', va='center',
+                               fontsize=9, fontweight='bold' if (a, b) == mark else 'normal',
+                               color='#d62728' if (a, b) == mark else 'black')
+        ax_in.add_patch(Rectangle((j * s, i * s), k, k, fill=False, edgecolor='#ff7f0e', linewidth=3))
+        for a in range(oh):
+            for b in range(ow):
+                ax_out.add_patch(Rectangle((b, a), 1, 1, edgecolor='#777',
+                                           facecolor='#ffd8b0' if (a, b) == (i, j) else '#f2f2f2'))
+                if values[a][b] is not None:
+                    ax_out.text(b + 0.5, a + 0.5, f'{values[a][b]:.3g}', ha='center', va='center', fontsize=9)
+        for ax, (rows, cols), name in ((ax_in, (h + 2 * p, w + 2 * p), 'input'), (ax_out, (oh, ow), 'output')):
+            ax.set_xlim(-0.1, cols + 0.1)
+            ax.set_ylim(rows + 0.1, -0.1)
+            ax.set_aspect('equal')
+            ax.axis('off')
+            ax.set_title(name, fontsize=9)
+        fig.suptitle(f'{mode} of window ({i}, {j}) = {best:.3g}', fontsize=10)
+        pages.append(figure_to_png(fig, dpi=dpi))
     return pages

@@ -11,7 +11,7 @@ from torch import nn
 
 import d2lmini as d2l
 from d2lmini import shape_widgets
-from d2lmini.shape_widgets import draw_windows_1d, fit_report, padding_stride_html, pooling_pages
+from d2lmini.shape_widgets import draw_windows_1d, fit_report, padding_stride_html, pool_steps, pooling_pages
 
 matplotlib.use('Agg')
 
@@ -97,6 +97,26 @@ def test_pooling_pages_one_png_per_output_cell(mode, p, s):
     pool = (nn.MaxPool2d if mode == 'max' else nn.AvgPool2d)(2 if p == 0 else 3, s, p)
     assert len(pages) == pool(X[None, None]).numel()
     assert all(page.startswith(b'\x89PNG') for page in pages)
+
+
+def test_pool_steps_agree_with_pytorch_and_name_the_winner():
+    torch.manual_seed(0)
+    checked = 0
+    for n, k, s, p in itertools.product((3, 4, 5, 7), (1, 2, 3), (1, 2, 3), (0, 1)):
+        if p > k // 2 or n + 2 * p < k:
+            continue
+        X = torch.randn(n, n + 1)
+        for mode, pool in (('max', F.max_pool2d), ('avg', F.avg_pool2d)):
+            expected = pool(X[None, None], k, s, p)[0, 0]
+            steps = pool_steps(X, k, s, p, mode)
+            assert len(steps) == expected.numel()
+            for i, j, value, winner in steps:
+                assert abs(value - float(expected[i, j])) < 1e-5
+                if mode == 'max':
+                    assert float(X[winner[0] - p, winner[1] - p]) == value
+            checked += 1
+    assert checked > 50
+    assert pool_steps(torch.arange(16.).reshape(4, 4), 2)[0] == (0, 0, 5.0, (1, 1))
 
 
 def test_pooling_pages_rejects_bad_input():
