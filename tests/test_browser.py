@@ -24,7 +24,7 @@ PAGES = toc_docnames()
 SCREENSHOTS = REPO / 'artifacts' / 'screenshots'
 CHROMIUM = os.environ.get('D2LMINI_CHROMIUM') or shutil.which('chromium') or '/usr/bin/chromium'
 WIDGET_TIMEOUT_MS = 30000
-CHANGE_TIMEOUT_S = 3.0
+CHANGE_TIMEOUT_S = 2.0
 PlaywrightTimeout = TimeoutError   # playwright's own, once the browser fixture has imported it
 
 
