@@ -21,6 +21,7 @@ def save_results(name, history, net, input_shape, budget, folder='results', **ex
     Written to a temporary file and renamed, so a crash never leaves half a file.
     Returns the path written.
     """
+    import torch
     from .model_summary import count_macs, count_params
     if not history.epochs:
         raise ValueError(f"history of {name!r} has no finished epoch: nothing to save")
@@ -33,6 +34,7 @@ def save_results(name, history, net, input_shape, budget, folder='results', **ex
         'budget_settings': {k: v for k, v in vars(budget).items() if k not in ('name', 'device')}
         if hasattr(budget, '__dict__') else {},
         'device': history.device,
+        'cpu_threads': torch.get_num_threads(),     # CPU timings depend on it
         'epochs': history.epochs,
         'final_test_acc': history.test_acc[-1],
         'best_test_acc': max(history.test_acc),

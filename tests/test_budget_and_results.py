@@ -62,6 +62,7 @@ def test_results_round_trip(tmp_path, capsys):
     assert record['budget'] == 'cpu' and record['budget_settings'] == CPU
     assert record['final_test_acc'] == 0.82 and record['mean_examples_per_sec'] == 200.0
     assert record['mean_seconds_per_epoch'] == 3.0 and record['note'] == 'x'
+    assert record['cpu_threads'] == torch.get_num_threads()
     assert record['history']['loss'] == [1.0, 0.5]
     assert f'saved {path}' in capsys.readouterr().out
 
