@@ -1,6 +1,6 @@
 """Execute chapters top to bottom, in place, and keep them clean for git.
 
-    python .ci/execute_notebooks.py chapters/lenet.ipynb [...]
+    python .ci/execute_notebooks.py [--timeout SECONDS] chapters/lenet.ipynb [...]
 
 Runs each notebook in a fresh kernel from the `chapters/` folder with the real
 budget (D2LMINI_SMOKE is removed from the environment), saves its outputs,
@@ -9,7 +9,6 @@ headers): cells keep only their tags, the notebook only its kernelspec,
 language_info and widget state. A notebook whose run fails is left untouched.
 """
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -29,7 +28,7 @@ def clean(nb):
     return nb
 
 
-def execute(path, timeout=3600):
+def execute(path, timeout=4 * 3600):
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     os.environ.pop('D2LMINI_SMOKE', None)
@@ -44,7 +43,10 @@ def execute(path, timeout=3600):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    for arg in sys.argv[1:]:
-        execute(arg)
+    import argparse
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--timeout', type=int, default=4 * 3600, help='per cell, in seconds')
+    parser.add_argument('notebooks', nargs='+')
+    args = parser.parse_args()
+    for notebook in args.notebooks:
+        execute(notebook, args.timeout)
