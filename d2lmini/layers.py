@@ -22,7 +22,7 @@ class FlattenLayer(nn.Module):
     """Flatten `(B, ...)` to `(B, features)`, as d2lzh_pytorch's FlattenLayer."""
 
     def forward(self, x):
-        return x.view(x.shape[0], -1)
+        return x.reshape(x.shape[0], -1)
 
 
 class GlobalAvgPool2d(nn.Module):
