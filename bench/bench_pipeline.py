@@ -44,20 +44,22 @@ def alexnet():
         nn.Dropout(0.5), nn.Linear(4096, 10))
 
 
-def classic_examples_per_sec(root, batches, batch_size=256, workers=2):
-    """The d2lzh_pytorch way, timed from creating the epoch's iterator to the last batch."""
+def classic_loaders(root, batch_size, workers):
+    """d2lzh_pytorch's pipeline: torchvision datasets, per-sample Resize/ToTensor, DataLoader workers."""
     import torchvision
     from torchvision import transforms
     transform = transforms.Compose([transforms.Resize(28), transforms.ToTensor()])
-    dataset = torchvision.datasets.FashionMNIST(root=str(root), train=True, download=False,
-                                                transform=transform)
-    loader = torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=True,
-                                         num_workers=workers)
+    return [torch.utils.data.DataLoader(
+        torchvision.datasets.FashionMNIST(root=str(root), train=train, download=False, transform=transform),
+        batch_size=batch_size, shuffle=train, num_workers=workers) for train in (True, False)]
+
+
+def classic_train(loader, batches=None):
+    """d2lzh_pytorch's training loop, `.item()` after every batch; returns (examples, net)."""
     net = lenet()
     optimizer = torch.optim.Adam(net.parameters(), lr=0.001)
     loss = nn.CrossEntropyLoss()
     n, loss_sum, correct = 0, 0.0, 0
-    start = time.perf_counter()
     for i, (X, y) in enumerate(loader):
         if i == batches:
             break
@@ -69,33 +71,25 @@ def classic_examples_per_sec(root, batches, batch_size=256, workers=2):
         loss_sum += l.cpu().item()
         correct += (y_hat.argmax(dim=1) == y).sum().cpu().item()
         n += y.shape[0]
+    return n, net
+
+
+def classic_examples_per_sec(root, batches, batch_size=256, workers=2):
+    """Training examples/sec, timed from creating the epoch's iterator to the last batch."""
+    train_loader, _ = classic_loaders(root, batch_size, workers)
+    start = time.perf_counter()
+    n, _ = classic_train(train_loader, batches)
     return n / (time.perf_counter() - start)
 
 
 def classic_epoch_seconds(root, batch_size=256, workers=4):
-    """One epoch as d2lzh_pytorch's train_ch5 times it: training, then test accuracy, both through DataLoaders."""
-    import torchvision
-    from torchvision import transforms
-    transform = transforms.Compose([transforms.Resize(28), transforms.ToTensor()])
-    loaders = [torch.utils.data.DataLoader(
-        torchvision.datasets.FashionMNIST(root=str(root), train=train, download=False, transform=transform),
-        batch_size=batch_size, shuffle=train, num_workers=workers) for train in (True, False)]
-    net = lenet()
-    optimizer = torch.optim.Adam(net.parameters(), lr=0.001)
-    loss = nn.CrossEntropyLoss()
+    """One epoch as d2lzh_pytorch's train_ch5 times it: training, then test accuracy."""
+    train_loader, test_loader = classic_loaders(root, batch_size, workers)
     start = time.perf_counter()
-    loss_sum, correct = 0.0, 0
-    for X, y in loaders[0]:
-        y_hat = net(X)
-        l = loss(y_hat, y)
-        optimizer.zero_grad()
-        l.backward()
-        optimizer.step()
-        loss_sum += l.cpu().item()
-        correct += (y_hat.argmax(dim=1) == y).sum().cpu().item()
+    _, net = classic_train(train_loader)
     net.eval()
     with torch.no_grad():
-        test_correct = sum((net(X).argmax(dim=1) == y).float().sum().cpu().item() for X, y in loaders[1])
+        sum((net(X).argmax(dim=1) == y).float().sum().cpu().item() for X, y in test_loader)
     return time.perf_counter() - start
 
 
