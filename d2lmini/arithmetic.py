@@ -2,7 +2,8 @@
 import math
 
 
-def _check_int(name, value, minimum):
+def check_int(name, value, minimum):
+    """Raise a ValueError naming the argument unless `value` is an int >= `minimum`."""
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
 
@@ -15,7 +16,7 @@ def conv_output_size(n, k, p=0, s=1, dilation=1, ceil_mode=False):
     rounds up instead, as in `nn.MaxPool2d(ceil_mode=True)`.
     """
     for name, value, minimum in (('n', n, 1), ('k', k, 1), ('p', p, 0), ('dilation', dilation, 1)):
-        _check_int(name, value, minimum)
+        check_int(name, value, minimum)
     if isinstance(s, bool) or not isinstance(s, int) or s < 1:
         raise ValueError(f"stride must be an int >= 1 in floor((n + 2p - k) / s) + 1, got s = {s!r} "
                          f"(n={n}, p={p}, k={k})")

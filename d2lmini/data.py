@@ -194,7 +194,8 @@ class FashionMNISTIterator:
                 f"image size={shape}, shuffle={self.shuffle}, device={self.device})")
 
 
-def _check_batch_size(batch_size):
+def check_batch_size(batch_size):
+    """Raise a ValueError naming batch_size unless it is a positive int."""
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
 
@@ -217,7 +218,7 @@ def load_data_fashion_mnist(batch_size, resize=None, root=None, device=None, dow
     defaults to the GPU when there is one: the data then lives on the GPU.
     With `D2LMINI_SMOKE=1` only a small fixed subset is used, and a line says so.
     """
-    _check_batch_size(batch_size)
+    check_batch_size(batch_size)
     size = _check_resize(resize)
     device = try_gpu() if device is None else torch.device(device)
     arrays = load_fashion_mnist_arrays(root, download)

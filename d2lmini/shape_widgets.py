@@ -10,12 +10,7 @@ import html
 import json
 import re
 
-from .arithmetic import conv_output_size
-
-
-def _check(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+from .arithmetic import check_int, conv_output_size
 
 
 def fit_report(n, k, p=0, s=1):
@@ -26,7 +21,7 @@ def fit_report(n, k, p=0, s=1):
     `dropped_input` (how many of those are real input, not padding), `formula`, `text`.
     """
     for name, value, minimum in (('n', n, 1), ('k', k, 1), ('p', p, 0), ('s', s, 1)):
-        _check(name, value, minimum)
+        check_int(name, value, minimum)
     padded, room = n + 2 * p, n + 2 * p - k
     if room < 0:
         return {'padded': padded, 'out': 0, 'dropped': 0, 'dropped_input': 0,
@@ -167,8 +162,8 @@ def padding_stride_html(n=8, k=3, p=1, s=2, uid='padstride', max_n=32, max_k=7, 
         raise ValueError(f"uid must be letters, digits, '-' or '_', starting with a letter; got {uid!r}")
     limits = {'n': (n, 1, max_n), 'k': (k, 1, max_k), 'p': (p, 0, max_p), 's': (s, 1, max_s)}
     for name, (value, low, high) in limits.items():
-        _check(f'max_{name}', high, max(low, 1))
-        _check(name, value, low)
+        check_int(f'max_{name}', high, max(low, 1))
+        check_int(name, value, low)
         if value > high:
             raise ValueError(f"{name}={value} is above its slider's maximum max_{name}={high}")
     labels = {'n': 'input n', 'k': 'kernel k', 'p': 'padding p', 's': 'stride s'}

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 import torch
 from torch import nn
 
+from .data import check_batch_size
 from .device import try_gpu
 from .progress import TrainingProgress
 
@@ -84,8 +85,7 @@ def _out_of_memory_error(device, batch_size, input_shape):
 
 
 def _check_batch_size(batch_size, train_iter):
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    check_batch_size(batch_size)
     actual = getattr(train_iter, 'batch_size', batch_size)
     if actual != batch_size:
         raise ValueError(f"batch_size={batch_size} but train_iter yields batches of {actual}: "
