@@ -44,12 +44,35 @@ def default_root():
     return Path(cache) / 'd2lmini'
 
 
-def _how_to_get_files(raw):
-    return (f"Looked in {raw} (set by the root argument, else the environment variable "
-            f"D2LMINI_DATA, else the default cache folder). Either connect to the internet "
-            f"so that torchvision can download Fashion-MNIST, or copy the four files "
-            f"{', '.join(s + '.gz' for s in _FILES)} (gzipped or not) into that folder, "
-            f"or point D2LMINI_DATA at a folder whose FashionMNIST/raw/ holds them.")
+# d2lzh_pytorch's default root; torchvision keeps the files in <root>/FashionMNIST/raw
+# (torchvision 0.2 and older in <root>/raw).
+D2LZH_ROOT = '~/Datasets/FashionMNIST'
+
+
+def search_folders(root=None):
+    """The folders that may hold the four files, in the order they are searched.
+
+    With `root`: `<root>/FashionMNIST/raw` (and `<root>/raw` when root is itself
+    named FashionMNIST, torchvision 0.2's layout). Without: the default root
+    (D2LMINI_DATA or the cache folder), then d2lzh_pytorch's `~/Datasets/FashionMNIST`,
+    so data that the original book downloaded is found offline. A download goes
+    to the first folder.
+    """
+    if root is not None:
+        root = Path(root).expanduser()
+        return [root / 'FashionMNIST' / 'raw'] + ([root / 'raw'] if root.name == 'FashionMNIST' else [])
+    d2lzh = Path(D2LZH_ROOT).expanduser()
+    return [default_root() / 'FashionMNIST' / 'raw', d2lzh / 'FashionMNIST' / 'raw', d2lzh / 'raw']
+
+
+def _how_to_get_files(raws):
+    searched = ', '.join(str(raw) for raw in raws)
+    return (f"Looked in {searched} (the root argument, else the environment variable "
+            f"D2LMINI_DATA or the default cache folder, then d2lzh_pytorch's {D2LZH_ROOT}). "
+            f"Either connect to the internet so that torchvision can download Fashion-MNIST, "
+            f"or copy the four files {', '.join(s + '.gz' for s in _FILES)} (gzipped or not) "
+            f"into {raws[0]}, or point D2LMINI_DATA at a folder whose FashionMNIST/raw/ "
+            f"holds them.")
 
 
 def read_idx(path, stem=None):
@@ -106,15 +129,19 @@ def _can_reach(url, timeout):
     return bool(result)
 
 
-def _download(raw, stems):
-    """Fetch missing files with torchvision's downloader; a file appears only once complete."""
+def _download(raws, stems):
+    """Fetch missing files into `raws[0]` with torchvision's downloader.
+
+    A file appears there only once complete and checked.
+    """
+    raw = raws[0]
     from torchvision.datasets import FashionMNIST
     from torchvision.datasets.utils import download_url
     md5 = {url.removesuffix('.gz'): digest for url, digest in FashionMNIST.resources}
     mirror = FashionMNIST.mirrors[0]
     if not _can_reach(mirror, _DOWNLOAD_TIMEOUT_S):
         raise DataError(f"Fashion-MNIST files {sorted(stems)} are missing and the download "
-                        f"server {mirror} cannot be reached. " + _how_to_get_files(raw))
+                        f"server {mirror} cannot be reached. " + _how_to_get_files(raws))
     raw.mkdir(parents=True, exist_ok=True)
     for stem in stems:
         part = raw / f'.{stem}.gz.part'
@@ -129,16 +156,19 @@ def _download(raw, stems):
 def load_fashion_mnist_arrays(root=None, download=True):
     """Return `{'train': (images, labels), 'test': (images, labels)}` as uint8/int64 tensors.
 
-    Looks in `<root>/FashionMNIST/raw/`; downloads what is missing when `download`
-    is true and the internet is reachable; otherwise fails fast with a message
-    that names the folder, the environment variable and how to get the files.
+    Uses the first of `search_folders(root)` that holds all four files;
+    downloads what is missing into the first folder when `download` is true and
+    the internet is reachable; otherwise fails fast with a message that names
+    every folder searched, the environment variable and how to get the files.
     """
-    raw = Path(root if root is not None else default_root()).expanduser() / 'FashionMNIST' / 'raw'
-    missing = [stem for stem in _FILES if _find(raw, stem) is None]
-    if missing and not download:
-        raise DataError(f"Fashion-MNIST files {missing} are missing. " + _how_to_get_files(raw))
-    if missing:
-        _download(raw, missing)
+    raws = search_folders(root)
+    raw = next((r for r in raws if all(_find(r, stem) for stem in _FILES)), None)
+    if raw is None:
+        raw = raws[0]
+        missing = [stem for stem in _FILES if _find(raw, stem) is None]
+        if not download:
+            raise DataError(f"Fashion-MNIST files {missing} are missing. " + _how_to_get_files(raws))
+        _download(raws, missing)
     arrays = {}
     for split, prefix in (('train', 'train'), ('test', 't10k')):
         paths = [_find(raw, f'{prefix}-{kind}-idx{n}-ubyte') for kind, n in (('images', 3), ('labels', 1))]

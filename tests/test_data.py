@@ -173,3 +173,46 @@ def test_damaged_files_are_detected_with_a_clear_message(data_root, tmp_path, da
     with pytest.raises(d2l.DataError, match=r'(corrupted|damaged)') as err:
         d2l.load_data_fashion_mnist(8, root=tmp_path, download=False)
     assert name in str(err.value)
+
+
+def _no_default_data(monkeypatch, tmp_path):
+    """A user with an empty cache, D2LMINI_DATA unset, home in tmp_path and no network."""
+    from torchvision.datasets import FashionMNIST
+    monkeypatch.delenv('D2LMINI_DATA', raising=False)
+    monkeypatch.setenv('HOME', str(tmp_path / 'home'))
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'cache'))
+    monkeypatch.setattr(FashionMNIST, 'mirrors', ['http://127.0.0.1:9/'])   # nothing listens there
+    return tmp_path / 'home' / 'Datasets' / 'FashionMNIST'
+
+
+@pytest.mark.parametrize('layout', ['FashionMNIST/raw', 'raw'])   # torchvision >= 0.3, 0.2
+def test_data_in_d2lzh_default_folder_is_found_offline(monkeypatch, data_root, tmp_path, layout):
+    d2lzh_root = _no_default_data(monkeypatch, tmp_path)
+    target = d2lzh_root / layout
+    target.parent.mkdir(parents=True)
+    shutil.copytree(data_root / 'FashionMNIST' / 'raw', target)
+    train_iter, test_iter = d2l.load_data_fashion_mnist(256, device='cpu')
+    assert (train_iter.num_examples, test_iter.num_examples) == (60000, 10000)
+    assert not (tmp_path / 'cache').exists()           # nothing downloaded or copied
+    # the original's call, root passed explicitly, reads the same folder
+    train_iter, _ = d2l.load_data_fashion_mnist(256, root='~/Datasets/FashionMNIST', device='cpu')
+    assert train_iter.num_examples == 60000
+
+
+def test_error_lists_every_folder_searched(monkeypatch, tmp_path):
+    d2lzh_root = _no_default_data(monkeypatch, tmp_path)
+    for download in (True, False):
+        with pytest.raises(d2l.DataError) as err:
+            d2l.load_data_fashion_mnist(8, download=download)
+        message = str(err.value)
+        for folder in (tmp_path / 'cache' / 'd2lmini' / 'FashionMNIST' / 'raw',
+                       d2lzh_root / 'FashionMNIST' / 'raw', d2lzh_root / 'raw'):
+            assert str(folder) in message
+        assert data.search_folders() == [tmp_path / 'cache' / 'd2lmini' / 'FashionMNIST' / 'raw',
+                                         d2lzh_root / 'FashionMNIST' / 'raw', d2lzh_root / 'raw']
+
+
+def test_an_explicit_root_is_the_only_place_searched(tmp_path):
+    assert data.search_folders(tmp_path) == [tmp_path / 'FashionMNIST' / 'raw']
+    assert data.search_folders(tmp_path / 'FashionMNIST') == [
+        tmp_path / 'FashionMNIST' / 'FashionMNIST' / 'raw', tmp_path / 'FashionMNIST' / 'raw']

@@ -19,6 +19,14 @@ def test_corr2d_matches_the_textbook_example_and_pytorch():
         assert torch.allclose(d2l.corr2d(X, K), expected, atol=1e-5)
 
 
+def test_corr2d_on_integers_returns_float32_like_d2lzh_and_floats_keep_their_dtype():
+    X, K = torch.arange(9).reshape(3, 3), torch.arange(4).reshape(2, 2)
+    Y = d2l.corr2d(X, K)
+    assert Y.dtype == torch.float32 and torch.equal(Y, torch.tensor([[19., 25.], [37., 43.]]))
+    assert d2l.corr2d(X.double(), K.double()).dtype == torch.float64
+    assert d2l.corr2d(X.float(), K).dtype == torch.float32
+
+
 def test_corr2d_rejects_bad_shapes():
     with pytest.raises(ValueError, match='2-D'):
         d2l.corr2d(torch.ones(1, 3, 3), torch.ones(2, 2))
@@ -80,3 +88,41 @@ def test_a_bad_stride_shows_the_formula(s):
 def test_other_bad_arguments(args):
     with pytest.raises(ValueError):
         d2l.conv_output_size(*args)
+
+
+def test_sgd_is_d2lzh_update_divided_by_batch_size():
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    (w * torch.tensor([3.0, 4.0])).sum().backward()
+    d2l.sgd([w], lr=0.5, batch_size=2)
+    assert torch.equal(w.detach(), torch.tensor([1.0 - 0.75, 2.0 - 1.0]))
+    assert w.requires_grad and w.is_leaf
+    with pytest.raises(ValueError, match='backward'):
+        d2l.sgd([torch.zeros(2, requires_grad=True)], 0.1, 1)
+
+
+def test_residual_block_with_and_without_1x1_shortcut():
+    X = torch.rand(4, 3, 6, 6)
+    assert d2l.Residual(3, 3)(X).shape == (4, 3, 6, 6)
+    blk = d2l.Residual(3, 6, use_1x1conv=True, stride=2)
+    assert blk(X).shape == (4, 6, 3, 3)
+    assert blk.conv3.kernel_size == (1, 1) and d2l.Residual(3, 3).conv3 is None
+    with pytest.raises(ValueError, match='use_1x1conv'):
+        d2l.Residual(3, 6)(X)
+
+
+def test_resnet18_shapes_and_size_as_in_d2lzh():
+    net = d2l.resnet18(10, in_channels=1)
+    names = [name for name, _ in net.named_children()]
+    assert names[4:] == ['resnet_block1', 'resnet_block2', 'resnet_block3', 'resnet_block4',
+                         'global_avg_pool', 'fc']
+    X = torch.rand(2, 1, 96, 96)
+    for name, layer in net.named_children():
+        X = layer(X)
+        if name == 'resnet_block4':
+            assert X.shape == (2, 512, 3, 3)
+    assert X.shape == (2, 10)
+    convs = [m for m in net.modules() if isinstance(m, nn.Conv2d) and m.kernel_size != (1, 1)]
+    assert len(convs) + 1 == 18                    # 17 conv layers + the dense layer
+    assert d2l.resnet18()(torch.rand(2, 3, 32, 32)).shape == (2, 10)
+    with pytest.raises(ValueError, match='first block'):
+        d2l.resnet_block(64, 128, 2, first_block=True)

@@ -24,6 +24,9 @@ def test_every_exported_name_resolves_to_what_it_says():
         importlib.import_module(f'd2lmini.{module.name}')      # submodules must not shadow exports
     for name in d2l.__all__:
         value = getattr(d2l, name)
+        if name == 'plt':                                      # d2lzh's d2l.plt: pyplot itself
+            assert value.__name__ == 'matplotlib.pyplot'
+            continue
         assert not isinstance(value, types.ModuleType), name
     assert set(d2l.__all__) <= set(dir(d2l))
 
@@ -38,6 +41,22 @@ def test_d2lzh_pytorch_signatures():
     assert params(d2l.show_fashion_mnist) == ['images', 'labels']
     assert params(d2l.get_fashion_mnist_labels) == ['labels']
     assert params(d2l.corr2d) == ['X', 'K']
+    assert params(d2l.show_images)[:4] == ['imgs', 'num_rows', 'num_cols', 'scale']
+    assert params(d2l.sgd) == ['params', 'lr', 'batch_size']
+    assert params(d2l.semilogy) == ['x_vals', 'y_vals', 'x_label', 'y_label', 'x2_vals',
+                                    'y2_vals', 'legend', 'figsize']
+    assert params(d2l.use_svg_display) == []
+    assert params(d2l.set_figsize) == ['figsize']
+    assert params(d2l.Residual) == ['in_channels', 'out_channels', 'use_1x1conv', 'stride']
+    assert params(d2l.resnet18) == ['output', 'in_channels']
+
+
+def test_d2l_plt_is_pyplot_loaded_only_when_used():
+    code = ("import sys, d2lmini as d2l; d2l.sgd; d2l.resnet18; before = 'matplotlib' in sys.modules; "
+            "import matplotlib; matplotlib.use('Agg'); "
+            "print(before, d2l.plt is sys.modules['matplotlib.pyplot'])")
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ['False', 'True']
 
 
 def test_modules_stay_short_enough_to_read_in_one_sitting():
