@@ -7,6 +7,7 @@ times faster on a CPU than with the classic torchvision + DataLoader pipeline.
 """
 import gzip
 import math
+import numbers
 import os
 import threading
 from pathlib import Path
@@ -225,9 +226,14 @@ class FashionMNISTIterator:
 
 
 def check_batch_size(batch_size):
-    """Raise a ValueError naming batch_size unless it is a positive int."""
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
+    """Return `batch_size` as an int; a ValueError names it unless it is a positive integer.
+
+    Any integer type counts (`np.int64` too, as d2lzh_pytorch accepts); bools,
+    floats and strings do not.
+    """
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size <= 0:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    return int(batch_size)
 
 
 def _check_resize(resize):
@@ -248,7 +254,7 @@ def load_data_fashion_mnist(batch_size, resize=None, root=None, device=None, dow
     defaults to the GPU when there is one: the data then lives on the GPU.
     With `D2LMINI_SMOKE=1` only a small fixed subset is used, and a line says so.
     """
-    check_batch_size(batch_size)
+    batch_size = check_batch_size(batch_size)
     size = _check_resize(resize)
     device = try_gpu() if device is None else torch.device(device)
     arrays = load_fashion_mnist_arrays(root, download)

@@ -216,3 +216,11 @@ def test_an_explicit_root_is_the_only_place_searched(tmp_path):
     assert data.search_folders(tmp_path) == [tmp_path / 'FashionMNIST' / 'raw']
     assert data.search_folders(tmp_path / 'FashionMNIST') == [
         tmp_path / 'FashionMNIST' / 'FashionMNIST' / 'raw', tmp_path / 'FashionMNIST' / 'raw']
+
+
+def test_any_integer_type_is_a_batch_size(data_root):
+    np = pytest.importorskip('numpy')
+    for batch_size in (np.int64(100), np.int32(100), torch.tensor(100).item()):
+        train_iter, _ = d2l.load_data_fashion_mnist(batch_size, root=data_root, device='cpu')
+        assert type(train_iter.batch_size) is int and train_iter.batch_size == 100
+        assert next(iter(train_iter))[0].shape[0] == 100
