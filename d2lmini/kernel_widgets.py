@@ -8,17 +8,20 @@
 - `receptive_field` / `receptive_field_pages`: which input elements one output
   element of stacked convolutions depends on.
 
-Markup is deterministic (ids come from a name or a counter, never at random), so
-nbval can compare it strictly.
+Markup is deterministic (ids come from a name or a hash of the content, never at
+random or from a counter), so nbval can compare it strictly. The JavaScript and CSS
+live in d2lmini/static/kernel_playground.{js,css}.
 """
 import base64
 import html
 import itertools
-import json
 import math
 import re
 from collections import namedtuple
 from string import Template
+
+from .static import read_static
+from .widgets import HTMLOutput, content_id, script_json
 
 PRESETS = {
     'identity': [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
@@ -30,7 +33,6 @@ PRESETS = {
     'outline (Laplacian)': [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]],
     'emboss': [[-2, -1, 0], [-1, 1, 1], [0, 1, 2]],
 }
-_counter = itertools.count(1)
 
 
 def _lists(x):
@@ -79,13 +81,12 @@ def _images_as_bytes(images):
 
 def kernel_playground(images, labels=None, presets=None, name=None, scale=6):
     """A live 3x3 image filter in plain HTML + JavaScript: preset buttons, nine editable weights,
-    the input and the output on two canvases; returns an `IPython.display.HTML`.
+    the input and the output on two canvases; returns an `HTMLOutput` (text/html).
 
     The browser computes the same valid cross-correlation as `corr2d` (the output is 2 pixels
-    smaller each way). Element ids come from `name` (default: a counter), so that several
-    playgrounds can share a page.
+    smaller each way), with `d2lmini/static/kernel_playground.js`. The element id comes from
+    `name`, or by default from a hash of the content (the same in every run).
     """
-    from IPython.display import HTML
     (h, w), pixels = _images_as_bytes(images)
     labels = [f'image {k}' for k in range(len(pixels))] if labels is None else [str(s) for s in labels]
     if len(labels) != len(pixels):
@@ -93,26 +94,31 @@ def kernel_playground(images, labels=None, presets=None, name=None, scale=6):
     kernels = {str(k): check_kernel(v, f'preset {k!r}') for k, v in (PRESETS if presets is None else presets).items()}
     if not kernels:
         raise ValueError("kernel_playground needs at least one preset kernel")
-    name = f'playground-{next(_counter)}' if name is None else name
-    if not isinstance(name, str) or not re.fullmatch(r'[A-Za-z][A-Za-z0-9_-]{0,40}', name):
-        raise ValueError(f"name must be a letter then up to 40 letters, digits, '_' or '-', got {name!r}")
     if isinstance(scale, bool) or not isinstance(scale, int) or not 1 <= scale <= 20:
         raise ValueError(f"scale (screen pixels per image pixel) must be an int in 1..20, got {scale!r}")
     data = {'size': [h, w], 'scale': scale, 'images': [base64.b64encode(p).decode('ascii') for p in pixels],
             'presets': [[round(v, 4) for row in K for v in row] for K in kernels.values()]}
-    # JSON inside <script>: escape '<', '>' and '&' so that nothing in it can close the tag.
-    blob = json.dumps(data, separators=(',', ':'))
-    blob = blob.replace('<', '\\u003c').replace('>', '\\u003e').replace('&', '\\u0026')
+    blob = script_json(data)
+    if name is None:
+        uid = content_id('d2lk', blob, *labels, *kernels)
+    elif not isinstance(name, str) or not re.fullmatch(r'[A-Za-z][A-Za-z0-9_-]{0,40}', name):
+        raise ValueError(f"name must be a letter then up to 40 letters, digits, '_' or '-', got {name!r}")
+    else:
+        uid = f'd2lk-{name}'
     cell = ('<td><input class="d2lk-weight" type="number" step="any" value="{v:g}" '
-            'aria-label="kernel row {r} column {c}" style="width:4.5em"></td>')
+            'aria-label="kernel row {r} column {c}"></td>')
     fields = ''.join('<tr>' + ''.join(cell.format(v=data['presets'][0][3 * r + c], r=r, c=c) for c in range(3))
                      + '</tr>' for r in range(3))
-    button = '<button type="button" class="d2lk-{kind}">{text}</button>'
-    return HTML(_PAGE.substitute(
-        id=f'd2lk-{name}', data=blob, fields=fields,
-        images=' '.join(button.format(kind='image', text=html.escape(s)) for s in labels),
-        presets=' '.join(button.format(kind='preset', text=html.escape(k)) for k in kernels),
-        in_w=w * scale, in_h=h * scale, out_w=(w - 2) * scale, out_h=(h - 2) * scale))
+    button = '<button type="button" class="d2lk-{kind}" aria-pressed="{pressed}">{text}</button>'
+    markup = _PAGE.substitute(
+        id=uid, data=blob, fields=fields, css=read_static('kernel_playground.css'),
+        js=read_static('kernel_playground.js'),
+        images=' '.join(button.format(kind='image', text=html.escape(s), pressed=str(k == 0).lower())
+                        for k, s in enumerate(labels)),
+        presets=' '.join(button.format(kind='preset', text=html.escape(s), pressed=str(k == 0).lower())
+                         for k, s in enumerate(kernels)),
+        in_w=w * scale, in_h=h * scale, out_w=(w - 2) * scale, out_h=(h - 2) * scale)
+    return HTMLOutput(markup, f'kernel_playground: {len(pixels)} images, {len(kernels)} kernels')
 
 
 Step = namedtuple('Step', ['i', 'j', 'window', 'products', 'total'])
@@ -221,77 +227,17 @@ def receptive_field_pages(n=7, k=3, layers=2, dpi=100):
     return pages
 
 
-_PAGE = Template("""<div id="$id" class="d2lk-playground" style="font:13px sans-serif">
-<div>picture: $images</div>
-<div style="margin-top:4px">kernel: $presets</div>
-<div style="display:flex;gap:16px;align-items:flex-start;margin-top:6px;flex-wrap:wrap">
-<table style="margin:0">$fields</table>
-<figure style="margin:0"><canvas class="d2lk-in" width="$in_w" height="$in_h"></canvas><figcaption>input</figcaption></figure>
-<figure style="margin:0"><canvas class="d2lk-out" width="$out_w" height="$out_h"></canvas>
+_PAGE = Template("""<div id="$id" class="d2lk-playground">
+<style>$css</style>
+<div role="group" aria-label="picture">picture: $images</div>
+<div role="group" aria-label="kernel preset" style="margin-top:4px">kernel: $presets</div>
+<div class="d2lk-row">
+<table aria-label="kernel weights">$fields</table>
+<figure><canvas class="d2lk-in" width="$in_w" height="$in_h" aria-label="input picture"></canvas><figcaption>input</figcaption></figure>
+<figure><canvas class="d2lk-out" width="$out_w" height="$out_h" aria-label="filtered picture"></canvas>
 <figcaption>output: 3x3 cross-correlation</figcaption></figure>
 </div>
-<div class="d2lk-info" style="font-family:monospace">(JavaScript is off here: in Jupyter, run the cell or trust the notebook)</div>
-</div>
-<script>
-(function () {
-  var root = document.getElementById("$id");
-  if (!root || root.getAttribute("data-ready")) { return; }
-  root.setAttribute("data-ready", "1");
-  var data = $data, each = function (list, f) { Array.prototype.forEach.call(list, f); };
-  var h = data.size[0], w = data.size[1], s = data.scale, oh = h - 2, ow = w - 2, current = 0, y = null;
-  var fields = root.querySelectorAll("input.d2lk-weight"), info = root.querySelector(".d2lk-info");
-  var images = data.images.map(function (b64) {
-    var raw = atob(b64), x = new Float64Array(raw.length);
-    for (var i = 0; i < raw.length; i++) { x[i] = raw.charCodeAt(i) / 255; }
-    return x;
-  });
-  function weights() {  /* a field that is not a number counts as 0 and turns red */
-    var k = [];
-    each(fields, function (f) { var v = parseFloat(f.value), ok = isFinite(v); f.style.background = ok ? "" : "#fcc"; k.push(ok ? v : 0); });
-    return k;
-  }
-  function correlate(x, k) {  /* as corr2d: no flip, no padding */
-    var out = new Float64Array(oh * ow);
-    for (var i = 0; i < oh; i++) { for (var j = 0; j < ow; j++) {
-      var t = 0;
-      for (var a = 0; a < 3; a++) { for (var b = 0; b < 3; b++) { t += x[(i + a) * w + j + b] * k[3 * a + b]; } }
-      out[i * ow + j] = t;
-    } }
-    return out;
-  }
-  function gray(v) { var g = Math.round(255 * Math.max(0, Math.min(1, v))); return "rgb(" + g + "," + g + "," + g + ")"; }
-  function signed(v, m) {  /* matplotlib's bwr: blue < 0 (white) < red */
-    var t = m > 0 ? Math.max(-1, Math.min(1, v / m)) : 0, c = Math.round(255 * (1 - Math.abs(t)));
-    return t >= 0 ? "rgb(255," + c + "," + c + ")" : "rgb(" + c + "," + c + ",255)";
-  }
-  function paint(canvas, x, rows, cols, color) {
-    var ctx = canvas.getContext("2d");
-    for (var i = 0; i < rows; i++) { for (var j = 0; j < cols; j++) { ctx.fillStyle = color(x[i * cols + j]); ctx.fillRect(j * s, i * s, s, s); } }
-  }
-  function fmt(v) { return String(Math.round(v * 1000) / 1000); }
-  function update() {
-    var k = weights(), sum = 0, m = 0, lo = Infinity, hi = -Infinity;
-    y = correlate(images[current], k);
-    k.forEach(function (v) { sum += v; });
-    y.forEach(function (v) { m = Math.max(m, Math.abs(v)); lo = Math.min(lo, v); hi = Math.max(hi, v); });
-    var isSigned = Math.abs(sum) < 0.5;
-    paint(root.querySelector(".d2lk-in"), images[current], h, w, gray);
-    paint(root.querySelector(".d2lk-out"), y, oh, ow, isSigned ? function (v) { return signed(v, m); } : gray);
-    info.textContent = "kernel sum " + fmt(sum) + "; output " + oh + "x" + ow + " with values in [" + fmt(lo) + ", " + fmt(hi) +
-      "], shown " + (isSigned ? "blue < 0 < red (scaled by max |value| " + fmt(m) + ")" : "as grey levels 0..1 (clipped)");
-  }
-  function bold(kind, index) { each(root.querySelectorAll("button.d2lk-" + kind), function (b, i) { b.style.fontWeight = i === index ? "bold" : "normal"; }); }
-  each(root.querySelectorAll("button.d2lk-preset"), function (b, i) {
-    b.addEventListener("click", function () { data.presets[i].forEach(function (v, n) { fields[n].value = v; }); bold("preset", i); update(); });
-  });
-  each(root.querySelectorAll("button.d2lk-image"), function (b, i) {
-    b.addEventListener("click", function () { current = i; bold("image", i); update(); });
-  });
-  each(fields, function (f) { f.addEventListener("input", function () { bold("preset", -1); update(); }); });
-  root.querySelector(".d2lk-out").addEventListener("mousemove", function (e) {  /* tooltip: the value under the mouse */
-    var r = e.target.getBoundingClientRect(), i = Math.floor((e.clientY - r.top) / r.height * oh), j = Math.floor((e.clientX - r.left) / r.width * ow);
-    if (i >= 0 && i < oh && j >= 0 && j < ow) { e.target.title = "Y[" + i + ", " + j + "] = " + fmt(y[i * ow + j]); }
-  });
-  bold("image", 0); bold("preset", 0); update();
-})();
-</script>""")
+<div class="d2lk-info" aria-live="polite">(JavaScript is off here: in Jupyter, run the cell or trust the notebook)</div>
+<script type="application/json" class="d2lk-data">$data</script>
+<script>$js</script>
+</div>""")

@@ -4,13 +4,14 @@
 external script, no kernel needed): sliders for input size, kernel, padding and
 stride redraw the padded grid, the windows and the output size. Its text comes
 from `fit_report`, written twice with the same words: in Python here and in
-JavaScript (`_FIT_JS`); the tests run both and compare them.
+JavaScript (`d2lmini/static/padding_stride.js`); node's tests compare them.
 """
 import html
-import json
 import re
 
 from .arithmetic import check_int, conv_output_size
+from .static import read_static
+from .widgets import HTMLOutput
 
 
 def fit_report(n, k, p=0, s=1):
@@ -55,99 +56,6 @@ def fit_report(n, k, p=0, s=1):
             'formula': formula, 'text': text}
 
 
-# The same function in JavaScript, word for word (tests/test_shape_widgets.py runs it in node).
-_FIT_JS = r"""
-function fitReport(n, k, p, s) {
-  var padded = n + 2 * p, room = n + 2 * p - k;
-  if (room < 0) {
-    return {padded: padded, out: 0, dropped: 0, dropped_input: 0,
-      formula: 'n + 2p - k = ' + n + ' + 2*' + p + ' - ' + k + ' = ' + room + ' < 0',
-      text: 'The ' + k + 'x' + k + ' kernel does not fit: the padded input is only ' + padded +
-        ' wide (n + 2p = ' + n + ' + 2*' + p + '), less than k = ' + k +
-        '. PyTorch raises an error; add padding or use a smaller kernel.'};
-  }
-  var quotient = Math.floor(room / s), rem = room % s, out = quotient + 1, text;
-  var formula = 'floor((n + 2p - k) / s) + 1 = floor((' + n + ' + 2*' + p + ' - ' + k + ') / ' + s +
-    ') + 1 = ' + out;
-  if (rem === 0) {
-    text = 'Fits exactly: (n + 2p - k) / s = ' + room + ' / ' + s + ' = ' + quotient + ', so ' + out +
-      ' windows per row and the output is ' + out + 'x' + out + '; the last window ends on the last column.';
-    if (s === 1 && out === n) { text += " Same size as the input: this is 'same' padding."; }
-  } else {
-    var last = quotient * s;
-    text = 'Does not fit exactly: (n + 2p - k) / s = ' + room + ' / ' + s + ' = ' + quotient +
-      ' remainder ' + rem + '. The ' + out + ' windows per row start at columns 0, ' + s + ', ..., ' +
-      last + ' and the last one ends at column ' + (last + k - 1) + ', so the last ' + rem +
-      ' column(s) of the padded input are never covered. PyTorch rounds down and drops them silently: ' +
-      'the output is ' + out + 'x' + out + '.';
-    var lost = Math.max(0, rem - p);
-    if (lost) { text += ' ' + lost + ' of them hold real input pixels: that part of the image is never seen.'; }
-    else { text += ' They are padding only, so no input pixel is lost.'; }
-  }
-  if (p >= k) { text += ' With p >= k, the first row and column of windows see only padding zeros.'; }
-  return {padded: padded, out: out, dropped: rem, dropped_input: Math.max(0, rem - p),
-    formula: formula, text: text};
-}
-"""
-
-_DRAW_JS = r"""
-(function () {
-  var uid = __UID__, q = function (name) { return document.getElementById(uid + '-' + name); };
-  function rect(x, y, w, h, fill, stroke, extra) {
-    return '<rect x="' + x + '" y="' + y + '" width="' + w + '" height="' + h + '" fill="' + fill +
-      '" stroke="' + stroke + '" ' + (extra || '') + '/>';
-  }
-  function draw() {
-    var n = +q('n').value, k = +q('k').value, p = +q('p').value, s = +q('s').value;
-    ['n', 'k', 'p', 's'].forEach(function (v) { q(v + 'v').textContent = q(v).value; });
-    var r = fitReport(n, k, p, s), N = r.padded, out = r.out, w = q('w');
-    w.max = Math.max(out * out - 1, 0);
-    if (+w.value > +w.max) { w.value = w.max; }
-    w.disabled = out === 0;
-    var idx = +w.value, wr = out ? Math.floor(idx / out) : 0, wc = out ? idx % out : 0;
-    q('wv').textContent = out ? '(' + wr + ', ' + wc + ')' : '-';
-    var c = Math.max(6, Math.min(22, Math.floor(300 / Math.max(N, k)))), parts = [], i, j;
-    for (i = 0; i < N; i++) {
-      for (j = 0; j < N; j++) {
-        var pad = i < p || j < p || i >= p + n || j >= p + n;
-        var lost = out > 0 && (i >= N - r.dropped || j >= N - r.dropped);
-        parts.push(rect(j * c, i * c + 18, c, c, lost ? '#f3a5a5' : (pad ? '#ffffff' : '#cddff0'),
-          pad ? '#999' : '#6b8fb5', pad ? 'stroke-dasharray="2,2"' : ''));
-      }
-    }
-    if (out === 0) {
-      parts.push(rect(0, 18, k * c, k * c, 'none', '#d62728', 'stroke-width="3"'));
-    } else {
-      for (i = 0; i < out; i++) {
-        for (j = 0; j < out; j++) {
-          parts.push('<circle cx="' + (j * s * c + 3) + '" cy="' + (i * s * c + 21) + '" r="2" fill="#333"/>');
-        }
-      }
-      parts.push(rect(wc * s * c, wr * s * c + 18, k * c, k * c, 'rgba(255,127,14,0.25)', '#ff7f0e',
-        'stroke-width="3"'));
-      var x0 = Math.max(N, k) * c + 40;
-      for (i = 0; i < out; i++) {
-        for (j = 0; j < out; j++) {
-          parts.push(rect(x0 + j * c, i * c + 18, c, c, (i === wr && j === wc) ? '#ff7f0e' : '#e8e8e8', '#777'));
-        }
-      }
-      parts.push('<text x="' + x0 + '" y="12" font-size="12">output ' + out + 'x' + out + '</text>');
-    }
-    parts.push('<text x="0" y="12" font-size="12">padded input ' + N + 'x' + N + '</text>');
-    var svg = q('svg');
-    svg.setAttribute('width', Math.max(N, k) * c + 60 + out * c);
-    svg.setAttribute('height', Math.max(N, k, out) * c + 24);
-    svg.innerHTML = parts.join('');
-    q('formula').textContent = r.formula;
-    q('text').textContent = r.text;
-    q('text').style.color = out === 0 ? '#b00' : (r.dropped ? '#a35200' : '#1a6b1a');
-  }
-  ['n', 'k', 'p', 's', 'w'].forEach(function (v) { q(v).addEventListener('input', draw); });
-  draw();
-})();
-"""
-
-
 def padding_stride_html(n=8, k=3, p=1, s=2, uid='padstride', max_n=32, max_k=7, max_p=3, max_s=4):
     """A padding-and-stride explorer as `IPython.display.HTML`, alive without a kernel.
 
@@ -157,7 +65,6 @@ def padding_stride_html(n=8, k=3, p=1, s=2, uid='padstride', max_n=32, max_k=7, 
     chosen window and the output grid, with the formula and `fit_report`'s words.
     `uid` names the element ids (use a different one for each widget on a page).
     """
-    from IPython.display import HTML
     if not isinstance(uid, str) or not re.fullmatch(r'[A-Za-z][A-Za-z0-9_-]*', uid):
         raise ValueError(f"uid must be letters, digits, '-' or '_', starting with a letter; got {uid!r}")
     limits = {'n': (n, 1, max_n), 'k': (k, 1, max_k), 'p': (p, 0, max_p), 's': (s, 1, max_s)}
@@ -174,16 +81,15 @@ def padding_stride_html(n=8, k=3, p=1, s=2, uid='padstride', max_n=32, max_k=7, 
     rows.append(f'<label style="display:inline-block">window <input type="range" id="{uid}-w" min="0" '
                 f'max="0" value="0" style="width:110px;vertical-align:middle"> <b id="{uid}-wv">(0, 0)</b></label>')
     report = fit_report(n, k, p, s)
-    script = _FIT_JS + _DRAW_JS.replace('__UID__', json.dumps(uid))
     markup = (f'<div id="{uid}" class="d2lmini-padstride" style="font-family:sans-serif;font-size:13px">\n'
               f'<div>{"".join(rows)}</div>\n'
               f'<div style="color:#555">blue: input; dashed white: zero padding; red: never covered by a '
               f'window; dots: where the windows start; orange: the window of the chosen output cell</div>\n'
-              f'<svg id="{uid}-svg" width="10" height="10" style="margin-top:6px"></svg>\n'
+              f'<svg id="{uid}-svg" width="10" height="10" style="margin-top:6px;max-width:100%;height:auto"></svg>\n'
               f'<div id="{uid}-formula" style="font-family:monospace">{html.escape(report["formula"])}</div>\n'
               f'<div id="{uid}-text" style="max-width:640px">{html.escape(report["text"])}</div>\n'
-              f'<script>{script}</script>\n</div>')
-    return HTML(markup)
+              f'<script>{read_static("padding_stride.js")}</script>\n</div>')
+    return HTMLOutput(markup, f'padding_stride_html: n={n}, k={k}, p={p}, s={s}')
 
 
 def draw_windows_1d(n, k, p=0, s=1, ax=None, title=None):
