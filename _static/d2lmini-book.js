@@ -9,6 +9,13 @@
  * themes' own code (desktop: hide/show the sidebar; phone: open the sidebar as a dialog).
  */
 (function () {
+  /* pydata-sphinx-theme's head script copies the saved colour mode from localStorage, or ""
+   * on a first visit, and its deferred script then logs "Got invalid theme mode: ." as a console
+   * error before falling back to "auto". This script runs in the head before that one: choose
+   * "auto" (the theme's own fallback) up front so a first visit logs no error. */
+  var root = document.documentElement;
+  if (!root.dataset.mode) root.dataset.mode = 'auto';
+
   function forward(selector) {
     var buttons = document.querySelectorAll(selector);
     if (buttons.length < 2) return;
