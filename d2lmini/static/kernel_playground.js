@@ -120,6 +120,9 @@
     module.exports = {correlate: correlate, displayMode: displayMode, grayRGB: grayRGB, signedRGB: signedRGB,
       decodeImage: decodeImage, init: init};
   } else if (typeof document !== 'undefined') {
+    /* The widget around this script first (it may sit in a sandboxed or not yet attached output), then any other. */
+    var here = document.currentScript, own = here && here.closest ? here.closest('div.d2lk-playground') : null;
+    if (own) { wire(own); }
     init(document);
   }
 })();

@@ -106,6 +106,9 @@ function init(doc) {
 if (typeof module !== 'undefined' && module.exports) {
   module.exports = {fitReport: fitReport, init: init};
 } else if (typeof document !== 'undefined') {
+  /* The widget around this script first (it may sit in a sandboxed or not yet attached output), then any other. */
+  var here = document.currentScript, own = here && here.closest ? here.closest('div.d2lmini-padstride') : null;
+  if (own) { wire(own); }
   init(document);
 }
 })();

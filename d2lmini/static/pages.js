@@ -61,6 +61,9 @@
   if (typeof module !== 'undefined' && module.exports) {
     module.exports = {pageIndex: pageIndex, captionText: captionText, hiddenFlags: hiddenFlags, show: show, init: init};
   } else if (typeof document !== 'undefined') {
+    /* The widget around this script first (it may sit in a sandboxed or not yet attached output), then any other. */
+    var here = document.currentScript, own = here && here.closest ? here.closest('div.d2l-pages') : null;
+    if (own) { wire(own); }
     init(document);
   }
 })();
