@@ -34,22 +34,34 @@ def fit_report(n, k, p=0, s=1):
     out = quotient + 1
     assert out == conv_output_size(n, k, p, s)
     formula = f"floor((n + 2p - k) / s) + 1 = floor(({n} + 2*{p} - {k}) / {s}) + 1 = {out}"
+    windows = f"{out} window{'' if out == 1 else 's'} per row"
     if rem == 0:
-        text = (f"Fits exactly: (n + 2p - k) / s = {room} / {s} = {quotient}, so {out} windows per row "
+        text = (f"Fits exactly: (n + 2p - k) / s = {room} / {s} = {quotient}, so {windows} "
                 f"and the output is {out}x{out}; the last window ends on the last column.")
         if s == 1 and out == n:
             text += " Same size as the input: this is 'same' padding."
     else:
         last = quotient * s
-        text = (f"Does not fit exactly: (n + 2p - k) / s = {room} / {s} = {quotient} remainder {rem}. "
-                f"The {out} windows per row start at columns 0, {s}, ..., {last} and the last one ends "
-                f"at column {last + k - 1}, so the last {rem} column(s) of the padded input are never "
-                f"covered. PyTorch rounds down and drops them silently: the output is {out}x{out}.")
-        lost = max(0, rem - p)
-        if lost:
-            text += f" {lost} of them hold real input pixels: that part of the image is never seen."
+        if out == 1:
+            starts = f"The only window in each row starts at column 0 and ends"
         else:
-            text += " They are padding only, so no input pixel is lost."
+            columns = {2: f"0 and {s}", 3: f"0, {s} and {2 * s}"}.get(out, f"0, {s}, ..., {last}")
+            starts = f"The {windows} start at columns {columns} and the last one ends"
+        one = rem == 1
+        text = (f"Does not fit exactly: (n + 2p - k) / s = {room} / {s} = {quotient} remainder {rem}. "
+                f"{starts} at column {last + k - 1}, so "
+                f"{'the last column' if one else f'the last {rem} columns'} of the padded input "
+                f"{'is' if one else 'are'} never covered. PyTorch rounds down and drops "
+                f"{'it' if one else 'them'} silently: the output is {out}x{out}.")
+        lost = max(0, rem - p)
+        if lost == rem:
+            text += (f" {'It holds' if one else 'They hold'} real input pixels: "
+                     f"that part of the image is never seen.")
+        elif lost:
+            text += (f" {lost} of them {'holds' if lost == 1 else 'hold'} real input pixels: "
+                     f"that part of the image is never seen.")
+        else:
+            text += f" {'It is' if one else 'They are'} padding only, so no input pixel is lost."
     if p >= k:
         text += " With p >= k, the first row and column of windows see only padding zeros."
     return {'padded': padded, 'out': out, 'dropped': rem, 'dropped_input': max(0, rem - p),

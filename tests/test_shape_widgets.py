@@ -37,12 +37,29 @@ def test_fit_report_words_for_the_worked_examples():
     assert fit_report(28, 5)['out'] == 24
     r = fit_report(32, 4, 0, 3)
     assert (r['out'], r['dropped'], r['dropped_input']) == (10, 1, 1)
-    assert '28 / 3 = 9 remainder 1' in r['text'] and 'drops them silently' in r['text']
+    assert '28 / 3 = 9 remainder 1' in r['text'] and 'drops it silently' in r['text']
+    assert 'the last column of the padded input is never covered' in r['text']
     assert fit_report(32, 4, 1, 3)['out'] == 11 and fit_report(32, 4, 1, 3)['text'].startswith('Fits exactly')
     assert "'same' padding" in fit_report(8, 3, 1, 1)['text']
     assert "'same' padding" not in fit_report(8, 3, 1, 2)['text']
     assert 'padding only' in fit_report(5, 2, 1, 2)['text']     # (5 + 2 - 2) / 2 leaves one padding column
     assert fit_report(3, 5)['formula'] == 'n + 2p - k = 3 + 2*0 - 5 = -2 < 0'
+
+
+def test_fit_report_grammar():
+    # one window, two windows, one column, several columns, some of them padding
+    assert 'The only window in each row starts at column 0 and ends' in fit_report(5, 3, 0, 3)['text']
+    assert 'start at columns 0 and 3 and' in fit_report(8, 4, 0, 3)['text']
+    assert 'start at columns 0, 4 and 8 and' in fit_report(10, 3, 1, 4)['text']
+    assert 'It holds real input pixels' in fit_report(32, 4, 0, 3)['text']
+    assert 'They hold real input pixels' in fit_report(28, 5, 0, 3)['text']
+    assert '3 of them hold real input pixels' in fit_report(10, 3, 1, 5)['text']
+    assert 'It is padding only' in fit_report(10, 3, 1, 4)['text']
+    assert 'so 1 window per row' in fit_report(3, 3)['text']
+    for n in range(1, 30):
+        for k, p, s in ((3, 0, 2), (4, 1, 3), (5, 2, 4), (2, 0, 5)):
+            text = fit_report(n, k, p, s)['text']
+            assert ' 1 windows' not in text and '(s)' not in text and '1 of them hold ' not in text
 
 
 @pytest.mark.parametrize('args', [(0, 3), (5, 0), (5, 3, -1), (5, 3, 0, 0), (5.0, 3), (True, 3)])

@@ -20,20 +20,35 @@ function fitReport(n, k, p, s) {
   var quotient = Math.floor(room / s), rem = room % s, out = quotient + 1, text;
   var formula = 'floor((n + 2p - k) / s) + 1 = floor((' + n + ' + 2*' + p + ' - ' + k + ') / ' + s +
     ') + 1 = ' + out;
+  var windows = out + (out === 1 ? ' window' : ' windows') + ' per row';
   if (rem === 0) {
-    text = 'Fits exactly: (n + 2p - k) / s = ' + room + ' / ' + s + ' = ' + quotient + ', so ' + out +
-      ' windows per row and the output is ' + out + 'x' + out + '; the last window ends on the last column.';
+    text = 'Fits exactly: (n + 2p - k) / s = ' + room + ' / ' + s + ' = ' + quotient + ', so ' + windows +
+      ' and the output is ' + out + 'x' + out + '; the last window ends on the last column.';
     if (s === 1 && out === n) { text += " Same size as the input: this is 'same' padding."; }
   } else {
-    var last = quotient * s;
+    var last = quotient * s, starts;
+    if (out === 1) {
+      starts = 'The only window in each row starts at column 0 and ends';
+    } else {
+      var columns = out === 2 ? '0 and ' + s : (out === 3 ? '0, ' + s + ' and ' + (2 * s) :
+        '0, ' + s + ', ..., ' + last);
+      starts = 'The ' + windows + ' start at columns ' + columns + ' and the last one ends';
+    }
+    var one = rem === 1;
     text = 'Does not fit exactly: (n + 2p - k) / s = ' + room + ' / ' + s + ' = ' + quotient +
-      ' remainder ' + rem + '. The ' + out + ' windows per row start at columns 0, ' + s + ', ..., ' +
-      last + ' and the last one ends at column ' + (last + k - 1) + ', so the last ' + rem +
-      ' column(s) of the padded input are never covered. PyTorch rounds down and drops them silently: ' +
-      'the output is ' + out + 'x' + out + '.';
+      ' remainder ' + rem + '. ' + starts + ' at column ' + (last + k - 1) + ', so ' +
+      (one ? 'the last column' : 'the last ' + rem + ' columns') + ' of the padded input ' +
+      (one ? 'is' : 'are') + ' never covered. PyTorch rounds down and drops ' +
+      (one ? 'it' : 'them') + ' silently: the output is ' + out + 'x' + out + '.';
     var lost = Math.max(0, rem - p);
-    if (lost) { text += ' ' + lost + ' of them hold real input pixels: that part of the image is never seen.'; }
-    else { text += ' They are padding only, so no input pixel is lost.'; }
+    if (lost === rem) {
+      text += ' ' + (one ? 'It holds' : 'They hold') + ' real input pixels: that part of the image is never seen.';
+    } else if (lost) {
+      text += ' ' + lost + ' of them ' + (lost === 1 ? 'holds' : 'hold') +
+        ' real input pixels: that part of the image is never seen.';
+    } else {
+      text += ' ' + (one ? 'It is' : 'They are') + ' padding only, so no input pixel is lost.';
+    }
   }
   if (p >= k) { text += ' With p >= k, the first row and column of windows see only padding zeros.'; }
   return {padded: padded, out: out, dropped: rem, dropped_input: Math.max(0, rem - p),
