@@ -3,10 +3,12 @@
     python .ci/execute_notebooks.py [--timeout SECONDS] chapters/lenet.ipynb [...]
 
 Runs each notebook in a fresh kernel from the `chapters/` folder with the real
-budget (D2LMINI_SMOKE is removed from the environment), saves its outputs,
-execution counts and widget state, and drops stray metadata (timings, jupytext
-headers): cells keep only their tags, the notebook only its kernelspec,
-language_info and widget state. A notebook whose run fails is left untouched.
+budget (D2LMINI_SMOKE is removed from the environment), saves its outputs and
+execution counts, and drops stray metadata (timings, jupytext headers): cells
+keep only their tags, the notebook only its kernelspec and language_info.
+No ipywidgets state is saved: the book's widgets are self-contained HTML/JS
+outputs, and saved state would make the static pages load require.js and the
+widget manager from a CDN. A notebook whose run fails is left untouched.
 """
 import os
 import time
@@ -15,7 +17,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-KEEP_NOTEBOOK_METADATA = ('kernelspec', 'language_info', 'widgets')
+KEEP_NOTEBOOK_METADATA = ('kernelspec', 'language_info')
 KERNELSPEC = {'display_name': 'Python 3', 'language': 'python', 'name': 'python3'}
 
 
@@ -33,7 +35,7 @@ def execute(path, timeout=4 * 3600):
     nb = nbformat.read(path, as_version=4)
     os.environ.pop('D2LMINI_SMOKE', None)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name='python3',
+    NotebookClient(nb, timeout=timeout, kernel_name='python3', store_widget_state=False,
                    resources={'metadata': {'path': str(path.parent)}}).execute()
     clean(nb)
     tmp = path.with_suffix('.ipynb.tmp')
