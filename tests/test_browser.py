@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from book_support import REPO, WIDGET_VIEW, expected_header, launch_urls, shared_build, toc_docnames
+from book_support import REPO, WIDGET_STATE, WIDGET_VIEW, expected_header, launch_urls, shared_build, toc_docnames
 from browser_support import (BROKEN_IMAGES_JS, CHROMIUM_ARGS, HARMLESS_ERRORS, HARMLESS_URL_PARTS,
-                             SHOWN_JS, StaticServer)
+                             SHOWN_JS, OVERFLOW_JS, RAW_TEX_JS, PlaywrightThread, StaticServer)
 
 PAGES = toc_docnames()
+WIDTHS = (1280, 390)   # a desktop and a phone (iPhone 12-15 width)
 SCREENSHOTS = REPO / 'artifacts' / 'screenshots'
 CHROMIUM = os.environ.get('D2LMINI_CHROMIUM') or shutil.which('chromium') or '/usr/bin/chromium'
 WIDGET_TIMEOUT_MS = 30000
@@ -52,18 +53,19 @@ def site(book):
 
 @pytest.fixture(scope='session')   # session, like `book`: so a missing browser is found before the build
 def browser():
+    """Chromium, driven from a thread of its own (browser_support.PlaywrightThread): Playwright's
+    sync API then works whatever earlier tests left running in the main thread's asyncio loop."""
     if not Path(CHROMIUM).exists():
         unavailable(f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         unavailable("python playwright is not installed (pip install playwright)")
     global PlaywrightTimeout
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    thread = PlaywrightThread(CHROMIUM, CHROMIUM_ARGS)
+    yield thread
+    thread.close()
 
 
 class PageLog:
@@ -99,8 +101,11 @@ class PageLog:
     def js_errors(self):
         return [e for e in self.errors if not any(harmless in e for harmless in HARMLESS_ERRORS)]
 
-    def failed_requests(self):
-        return [f for f in self.failed if not any(part in f for part in HARMLESS_URL_PARTS)
+    def failed_requests(self, widget_state):
+        """Failed requests to the book's server. Only a page with saved ipywidgets state may
+        lose html-manager's Font Awesome files (HARMLESS_URL_PARTS); the favicon never matters."""
+        harmless = HARMLESS_URL_PARTS if widget_state else ('/favicon.ico',)
+        return [f for f in self.failed if not any(part in f for part in harmless)
                 and not any(f.startswith(url) for url in self.external)]
 
 
@@ -192,9 +197,67 @@ def check_controls(page, output, where):
     return tried
 
 
+def check_navigation(page, docname, width):
+    """The visible hamburger button opens (phone) or hides and shows again (desktop) the chapter
+    list; the visible contents button, where there is one, opens the page's contents."""
+    primary = page.locator('.bd-header-article .primary-toggle')
+    assert primary.count() == 1 and primary.is_visible(), f"{docname} at {width} px: no visible navigation button"
+    assert page.locator('#pst-header').evaluate('el => el.offsetHeight') == 0, \
+        f"{docname} at {width} px: the theme's second top bar (with a second search box) is shown"
+    sidebar = page.locator('#pst-primary-sidebar')
+    modal = page.locator('#pst-primary-sidebar-modal')
+    chapters = 'nav.bd-docs-nav a.reference'
+    if sidebar.is_visible() and sidebar.locator(chapters).first.is_visible():   # desktop: shown beside the text
+        primary.click()
+        page.wait_for_function("() => !document.querySelector('#pst-primary-sidebar').checkVisibility() || "
+                               "document.querySelector('#pst-primary-sidebar').getBoundingClientRect().right <= 0",
+                               timeout=3000)
+        primary.click()
+        page.wait_for_function("() => document.querySelector('#pst-primary-sidebar').getBoundingClientRect().right > 0",
+                               timeout=3000)
+        assert sidebar.locator(chapters).first.is_visible(), f"{docname} at {width} px: the chapter list does not come back"
+    else:                                                # phone: the button opens it as a dialog
+        primary.click()
+        try:
+            page.wait_for_function("() => document.querySelector('#pst-primary-sidebar-modal').open", timeout=3000)
+        except PlaywrightTimeout:
+            pytest.fail(f"{docname} at {width} px: the navigation button does not open the chapter list")
+        links = modal.locator(chapters)
+        assert links.count() >= len(PAGES) - 1 and links.first.is_visible(), \
+            f"{docname} at {width} px: the opened chapter list shows {links.count()} links"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f'{Path(docname).name}-{width}-chapters.png'))
+        page.keyboard.press('Escape')
+        page.wait_for_function("() => !document.querySelector('#pst-primary-sidebar-modal').open", timeout=3000)
+    secondary = page.locator('.bd-header-article .secondary-toggle')
+    if secondary.count() and secondary.first.is_visible():
+        secondary.first.click()
+        try:
+            page.wait_for_function("""() => document.querySelector('#pst-secondary-sidebar-modal').open ||
+                                            document.querySelector('#pst-secondary-sidebar').checkVisibility()""",
+                                   timeout=3000)
+        except PlaywrightTimeout:
+            pytest.fail(f"{docname} at {width} px: the contents button does not open the page's contents")
+        if page.locator('#pst-secondary-sidebar-modal').evaluate('el => el.open'):
+            page.keyboard.press('Escape')
+
+
+def check_pages_widgets(page, docname):
+    """Every self-contained page switcher (`div.d2l-pages`) shows exactly one page."""
+    for i, counts in enumerate(page.locator('.d2l-pages').evaluate_all(
+            "els => els.map(el => Array.from(el.querySelectorAll('img.d2l-page')).filter(img => !img.hidden).length)")):
+        assert counts == 1, f"{docname}: page switcher {i + 1} shows {counts} pages at once"
+
+
+@pytest.mark.parametrize('width', WIDTHS)
 @pytest.mark.parametrize('docname', PAGES)
-def test_page_in_browser(browser, site, docname):
-    context = browser.new_context(viewport={'width': 1280, 'height': 900})
+def test_page_in_browser(browser, site, docname, width):
+    browser.run(lambda chromium: check_page(chromium, site, docname, width))
+
+
+def check_page(browser, site, docname, width):
+    """All checks of one page at one width, run on the Playwright thread."""
+    context = browser.new_context(viewport={'width': width, 'height': 900})
     page = context.new_page()
     page.set_default_timeout(10000)
     log = PageLog(page, site)
@@ -208,6 +271,7 @@ def test_page_in_browser(browser, site, docname):
 
         # Saved widgets: each view is rendered by the widget manager, without an error.
         views = page.locator(f'script[type="{WIDGET_VIEW}"]').count()
+        widget_state = page.locator(f'script[type="{WIDGET_STATE}"]').count() > 0
         if views:
             try:
                 page.wait_for_function(
@@ -227,7 +291,7 @@ def test_page_in_browser(browser, site, docname):
                     timeout=WIDGET_TIMEOUT_MS)
             except PlaywrightTimeout:
                 pytest.fail(f"{docname}: MathJax did not typeset its formulas (failed requests: "
-                            f"{log.failed_requests()}, JavaScript errors: {log.js_errors()})")
+                            f"{log.failed_requests(widget_state)}, JavaScript errors: {log.js_errors()})")
             errors = page.locator('mjx-merror').all_text_contents()
             assert not errors, f"{docname}: TeX errors in formulas: {errors}"
         page.wait_for_load_state('networkidle')
@@ -240,7 +304,7 @@ def test_page_in_browser(browser, site, docname):
         assert not broken, f"{docname}: images that do not load: {broken}"
 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f'{Path(docname).name}.png'), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / f'{Path(docname).name}-{width}.png'), full_page=True)
         phase('screenshot')
 
         if (REPO / f'{docname}.ipynb').exists():
@@ -255,24 +319,62 @@ def test_page_in_browser(browser, site, docname):
                 link = page.locator(f'article a[href="{url}"] img[src*="{badge}"]')
                 assert link.count() == 1 and link.first.is_visible(), f"{docname}: no {badge} linking {url}"
 
-        # Interactive outputs: saved widgets and HTML/JS widgets react without a kernel.
+        overflowing = page.evaluate(OVERFLOW_JS, width >= 1000)
+        assert not overflowing, f"{docname} at {width} px: output blocks too wide:\n" + '\n'.join(overflowing)
+        raw = page.evaluate(RAW_TEX_JS)
+        assert not raw, f"{docname} at {width} px: TeX shown as text (not typeset):\n" + '\n'.join(raw)
+        check_navigation(page, docname, width)
+        check_pages_widgets(page, docname)
+        phase('layout')
+
+        # Interactive outputs: saved widgets and HTML/JS widgets react without a kernel (checked
+        # at the desktop width; the phone width checks layout, navigation and errors).
         outputs = page.locator('.cell_output')
         tried = []
-        for i in range(outputs.count()):
+        for i in range(outputs.count() if width >= 1000 else 0):
             output = outputs.nth(i)
             interactive = output.locator('.noUi-handle, input, select, button:not(.copybtn)')
             if interactive.count():
                 tried += [f'output {i + 1} {name}' for name in
                           check_controls(page, output, f"{docname}, output {i + 1}")]
         phase('controls')
-        print(f"{docname}: {views} widget views; controls moved: {', '.join(tried) or 'none'}; "
+        print(f"{docname} at {width} px: {views} widget views; controls moved: {', '.join(tried) or 'none'}; "
               f"at {', '.join(phases)}")
-        if views:
+        if views and width >= 1000:
             assert tried, f"{docname} has widgets but none that a reader can move"
 
         assert not log.js_errors(), f"{docname}: JavaScript errors:\n" + '\n'.join(log.js_errors())
-        assert not log.failed_requests(), f"{docname}: failed requests:\n" + '\n'.join(log.failed_requests())
+        assert not log.failed_requests(widget_state), f"{docname}: failed requests:\n" + '\n'.join(log.failed_requests(widget_state))
         assert not log.external, (f"{docname} needs other hosts (blocked here, so the page does not "
                                   f"work offline):\n" + '\n'.join(sorted(set(log.external))))
+    finally:
+        context.close()
+
+
+def test_browser_runs_after_a_test_that_leaves_an_asyncio_loop_running(browser, site):
+    """A serial `python -m pytest` can reach the browser test with an asyncio loop still marked
+    running in the main thread (left by kernel tests); Playwright's sync API refuses to start
+    there. Recreate that state and check that the browser (on its own thread) still works."""
+    import asyncio
+    loop = asyncio.new_event_loop()
+    asyncio.events._set_running_loop(loop)   # what a leaked nest_asyncio-style loop looks like
+    try:
+        from playwright.sync_api import sync_playwright
+        with pytest.raises(Exception, match='loop'):   # the state really breaks the sync API here
+            with sync_playwright():
+                pass
+        title = browser.run(lambda chromium: _title(chromium, site + PAGES[0] + '.html'))
+        assert title, "the browser thread could not open the first page"
+    finally:
+        asyncio.events._set_running_loop(None)
+        loop.close()
+
+
+def _title(chromium, url):
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.goto(url)
+        return page.title()
     finally:
         context.close()
