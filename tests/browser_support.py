@@ -5,10 +5,11 @@ import threading
 
 # Console messages and failed requests that are known and harmless.
 HARMLESS_ERRORS = (
-    # sphinx-thebe's script is included twice by sphinx-book-theme; the second copy redeclares a const.
+    # sphinx-thebe's inline config is added twice (Jupyter Book 1 and sphinx-book-theme both set
+    # the extension up; not from _config.yml, and no config option removes it): the second copy
+    # redeclares a const. Harmless: the launch buttons do not use thebe.
     "Identifier 'THEBE_JS_URL' has already been declared",
-    # pydata-sphinx-theme on a first visit (empty localStorage) says so, then picks "auto".
-    "Got invalid theme mode",
+    # ("Got invalid theme mode" is gone: _static/d2lmini-book.js chooses "auto" first.)
     # Chromium's own line for every failed request; the requests themselves are checked one by one.
     "Failed to load resource",
 )
