@@ -150,3 +150,17 @@ def test_widget_views_have_saved_widget_state(docname):
         needed.add(model)
         assert model in state, f"widget model {model} is referenced but not in the saved state"
         todo += _model_refs(state[model].get('state', {}))
+
+
+def test_mathjax2_shim_only_while_a_chapter_has_saved_widget_state():
+    """_config.yml's inline MathJax-2 shim exists only for @jupyter-widgets/html-manager, which
+    myst-nb loads on pages with saved ipywidgets state. Once no chapter saves widget state (the
+    page switchers are plain HTML/JS), the shim is dead code and must go (and with it the
+    html-manager/require.js download in tests/book_support.py)."""
+    with_state = [d for d in chapter_docnames() if notebook(d).metadata.get('widgets', {}).get(WIDGET_STATE)]
+    js_files = config()['sphinx']['config'].get('html_js_files', [])
+    has_shim = any('Hub' in str(entry) and 'Queue' in str(entry) for entry in js_files)
+    if with_state:
+        assert has_shim, f"{', '.join(with_state)} save widget state: keep the MathJax-2 shim in _config.yml"
+    else:
+        assert not has_shim, "no chapter saves widget state any more: remove the MathJax-2 shim from _config.yml"
