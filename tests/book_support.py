@@ -6,7 +6,7 @@ in a copy of the repository, once per test session: pytest-xdist workers share i
 file in the session's temporary folder (the first worker that needs it builds, the others wait
 and reuse it). In that copy `sphinx.config.nb_ipywidgets_js` points at require.js and
 @jupyter-widgets/html-manager, and `mathjax_path` at MathJax 3, all fetched from the npm
-registry at test time, so that the browser test runs without the CDNs that the published
+registry at test time (require.js and html-manager only while a chapter saves widget state), so that the browser test runs without the CDNs that the published
 book uses; nothing else differs.
 """
 import fcntl
@@ -139,8 +139,19 @@ def launch_urls(docname):
 
 # --------------------------------------------------------------------------- widget JavaScript
 
-def fetch_npm_js(dest):
-    """`npm pack` NPM_PACKAGES into dest and return the folder of files to serve.
+def any_widget_state():
+    """True while some chapter saves ipywidgets state: only then does myst-nb put require.js and
+    html-manager on a page, and only then does the test build need them."""
+    for docname in chapter_docnames():
+        path = REPO / (docname + '.ipynb')
+        if path.exists() and WIDGET_STATE in json.loads(path.read_text()).get('metadata', {}).get('widgets', {}):
+            return True
+    return False
+
+
+def fetch_npm_js(dest, widgets=True):
+    """`npm pack` NPM_PACKAGES (only MathJax when `widgets` is false) into dest and return the
+    folder of files to serve.
 
     Raises RuntimeError with the reason when npm or the registry is not available.
     """
@@ -151,7 +162,8 @@ def fetch_npm_js(dest):
                            f"({', '.join(NPM_PACKAGES)}) from the npm registry")
     packs = dest / 'packs'
     files = dest / NPM_JS_FOLDER
-    for package in NPM_PACKAGES:
+    packages = NPM_PACKAGES if widgets else [p for p in NPM_PACKAGES if p.startswith('mathjax@')]
+    for package in packages:
         packs.mkdir(parents=True, exist_ok=True)
         run = subprocess.run([npm, 'pack', '--silent', '--pack-destination', str(packs), package],
                              capture_output=True, text=True, timeout=300)
@@ -164,9 +176,10 @@ def fetch_npm_js(dest):
                 if member.isfile() and target:
                     (files / target).parent.mkdir(parents=True, exist_ok=True)
                     (files / target).write_bytes(archive.extractfile(member).read())
-    missing = [f for f in ('require.js', 'embed-amd.js', 'mathjax/tex-mml-chtml.js') if not (files / f).is_file()]
+    wanted = ('require.js', 'embed-amd.js', 'mathjax/tex-mml-chtml.js') if widgets else ('mathjax/tex-mml-chtml.js',)
+    missing = [f for f in wanted if not (files / f).is_file()]
     if missing:
-        raise RuntimeError(f"npm packages {NPM_PACKAGES} did not contain {missing}")
+        raise RuntimeError(f"npm packages {packages} did not contain {missing}")
     return files
 
 
@@ -180,8 +193,9 @@ def use_local_js(book_dir, js_files):
     cfg['sphinx']['config'] = sphinx_cfg
     sphinx_cfg['html_extra_path'] = list(sphinx_cfg.get('html_extra_path', [])) + ['_test_extra']
     # Sphinx puts a relative script path under _static/, hence the `../`.
-    sphinx_cfg['nb_ipywidgets_js'] = {f'../{NPM_JS_FOLDER}/require.js': {},
-                                      f'../{NPM_JS_FOLDER}/embed-amd.js': {}}
+    if (js_files / 'require.js').is_file():
+        sphinx_cfg['nb_ipywidgets_js'] = {f'../{NPM_JS_FOLDER}/require.js': {},
+                                          f'../{NPM_JS_FOLDER}/embed-amd.js': {}}
     sphinx_cfg['mathjax_path'] = f'../{NPM_JS_FOLDER}/mathjax/tex-mml-chtml.js'
     (book_dir / '_config.yml').write_text(yaml.safe_dump(cfg, sort_keys=False))
 
@@ -208,7 +222,7 @@ def build_book(workdir):
     shutil.rmtree(book, ignore_errors=True)
     shutil.copytree(REPO, book, ignore=_copy_ignore)
     try:
-        use_local_js(book, fetch_npm_js(workdir / 'npm'))
+        use_local_js(book, fetch_npm_js(workdir / 'npm', widgets=any_widget_state()))
         js_error = ''
     except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
         js_error = str(error)
