@@ -2,8 +2,11 @@
 
 Counters restart every epoch, the loss is the mean per-example loss, accuracy is
 measured with `net.eval()`, the loop never waits on the GPU inside an epoch, and
-an interrupted run returns what it has.
+an interrupted run returns what it has. The reader's network runs in the fastest
+layout and precision the hardware does natively (`d2lmini.fast`), and the
+`training on ...` line says which.
 """
+import operator
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -12,6 +15,7 @@ from torch import nn
 
 from .data import check_batch_size
 from .device import try_gpu
+from .fast import choose_fast_path, fall_back_if_layout_breaks
 from .progress import TrainingProgress
 
 
@@ -29,39 +33,60 @@ class History:
     examples_per_sec: list = field(default_factory=list)
     device: str = 'cpu'
     interrupted: bool = False
+    precision: str = 'fp32'
+    channels_last: bool = False
+    cpu_threads: int = 0
 
     @property
     def epochs(self):
         return len(self.loss)
+
+    def __repr__(self):
+        """One line, so that a cell ending in `d2l.train_ch5(...)` shows no long lists."""
+        if not self.epochs:
+            return f"History(no finished epoch on {self.device})"
+        return (f"History({self.epochs} epoch{'s' if self.epochs != 1 else ''} on {self.device}, "
+                f"final test acc {self.test_acc[-1]:.3f}{', interrupted' if self.interrupted else ''})")
 
     def to_dict(self):
         return asdict(self)
 
 
 def _model_device(net):
-    param = next(net.parameters(), None)
+    parameters = getattr(net, 'parameters', None)
+    param = next(parameters(), None) if callable(parameters) else None
     return param.device if param is not None else torch.device('cpu')
 
 
-def evaluate_accuracy(data_iter, net, device=None):
+def evaluate_accuracy(data_iter, net, device=None, fast=None):
     """Fraction of examples that `net` classifies correctly, with dropout and batch norm in eval mode.
 
-    The argument order is d2lzh_pytorch's. `device` defaults to where `net` lives.
-    The net's train/eval mode is restored afterwards.
+    The argument order is d2lzh_pytorch's; `net` may also be a plain function of X
+    (d2lzh's chapter-3 style). `device` defaults to where `net` lives. The net's
+    train/eval mode is restored afterwards. `fast` (from `train_ch5`) runs the same
+    layout and precision as training.
     """
     device = _model_device(net) if device is None else torch.device(device)
-    was_training = net.training
-    net.eval()
+    is_module = isinstance(net, nn.Module)
+    was_training = net.training if is_module else False
+    if is_module:
+        net.eval()
     correct = torch.zeros((), dtype=torch.long, device=device)
     total = 0
     try:
         with torch.no_grad():
             for X, y in data_iter:
-                X, y = X.to(device, non_blocking=True), y.to(device, non_blocking=True)
-                correct += (net(X).argmax(dim=1) == y).sum()
+                y = y.to(device, non_blocking=True)
+                if fast is None:
+                    y_hat = net(X.to(device, non_blocking=True))
+                else:
+                    with fast.autocast():
+                        y_hat = net(fast.prepare_input(X))
+                correct += (y_hat.argmax(dim=1) == y).sum()
                 total += y.shape[0]
     finally:
-        net.train(was_training)
+        if is_module:
+            net.train(was_training)
     if total == 0:
         raise ValueError("evaluate_accuracy got an empty data iterator")
     return correct.item() / total
@@ -85,33 +110,58 @@ def _out_of_memory_error(device, batch_size, input_shape):
 
 
 def _check_batch_size(batch_size, train_iter):
-    check_batch_size(batch_size)
-    actual = getattr(train_iter, 'batch_size', batch_size)
-    if actual != batch_size:
+    """Any positive integer (np.int64 too); compared only when the iterator states its batch size
+    (a DataLoader built with a batch_sampler has batch_size None)."""
+    batch_size = check_batch_size(batch_size)
+    actual = getattr(train_iter, 'batch_size', None)
+    if actual is not None and operator.index(actual) != batch_size:
         raise ValueError(f"batch_size={batch_size} but train_iter yields batches of {actual}: "
                          f"pass the batch size the iterator was made with")
+    return batch_size
+
+
+SCHEDULER_STEPS = ('epoch', 'batch')
 
 
 def train_ch5(net, train_iter, test_iter, batch_size, optimizer, device=None, num_epochs=10,
-              loss=None, scheduler=None, show_progress=True):
+              loss=None, scheduler=None, show_progress=True, precision='auto',
+              channels_last='auto', scheduler_step='epoch'):
     """Train `net` with `optimizer`, print one line per epoch, and return a `History`.
 
     Same signature as d2lzh_pytorch's `train_ch5`; `device=None` picks the GPU when
     there is one. Each epoch prints the mean per-example loss, train and test
     accuracy and its time; the last line gives training examples/sec. Ctrl-C (or
     the notebook's stop button) ends training cleanly and returns the finished epochs.
-    `scheduler`, if given, is stepped once per epoch.
+
+    `precision` ('auto', 'fp32', 'bf16', 'fp16') and `channels_last` ('auto', True,
+    False) choose how fast the net runs: 'auto' uses channels_last for networks with
+    2-D convolutions and mixed precision only where the hardware does it natively
+    (see `d2lmini.fast`); the weights stay fp32. `scheduler`, if given, is stepped
+    once per epoch, or once per batch with `scheduler_step='batch'` (OneCycleLR).
     """
-    _check_batch_size(batch_size, train_iter)
+    batch_size = _check_batch_size(batch_size, train_iter)
+    if scheduler_step not in SCHEDULER_STEPS:
+        raise ValueError(f"scheduler_step must be one of {SCHEDULER_STEPS}, got {scheduler_step!r}")
     device = try_gpu() if device is None else torch.device(device)
     loss = nn.CrossEntropyLoss() if loss is None else loss
+    fast = choose_fast_path(net, device, precision, channels_last)
     net = net.to(device)
-    history = History(device=str(device))
+    history = History(device=str(device), precision=fast.precision,
+                      channels_last=fast.channels_last, cpu_threads=torch.get_num_threads())
     progress = TrainingProgress(num_epochs, len(train_iter), enabled=show_progress)
-    print(f"training on {device}")
+    # fp16 needs loss scaling so small gradients do not flush to zero; bf16 and fp32 do not.
+    scaler = torch.amp.GradScaler(device.type, enabled=fast.precision == 'fp16')
     input_shape = None
     epoch = 0
     try:
+        if fast.channels_last:
+            net = net.to(memory_format=torch.channels_last)
+            with torch.random.fork_rng(devices=[]):     # peeking must not change the shuffle order
+                first = next(iter(train_iter), None)
+            if first is not None:
+                fast = fall_back_if_layout_breaks(fast, net, first[0], channels_last)
+            history.channels_last = fast.channels_last
+        print(f"training on {fast.describe()}")
         for epoch in range(1, num_epochs + 1):
             net.train()
             loss_sum = torch.zeros((), device=device)
@@ -119,13 +169,17 @@ def train_ch5(net, train_iter, test_iter, batch_size, optimizer, device=None, nu
             n = 0
             start = time.perf_counter()
             for i, (X, y) in enumerate(train_iter):
-                X, y = X.to(device, non_blocking=True), y.to(device, non_blocking=True)
+                X, y = fast.prepare_input(X), y.to(device, non_blocking=True)
                 input_shape = X.shape[1:]
-                y_hat = net(X)
-                l = loss(y_hat, y)
+                with fast.autocast():
+                    y_hat = net(X)
+                    l = loss(y_hat, y)
                 optimizer.zero_grad(set_to_none=True)
-                l.backward()
-                optimizer.step()
+                scaler.scale(l).backward()
+                scaler.step(optimizer)
+                scaler.update()
+                if scheduler is not None and scheduler_step == 'batch':
+                    scheduler.step()
                 loss_sum += l.detach() * y.shape[0]
                 correct += (y_hat.argmax(dim=1) == y).sum()
                 n += y.shape[0]
@@ -133,9 +187,9 @@ def train_ch5(net, train_iter, test_iter, batch_size, optimizer, device=None, nu
             if device.type == 'cuda':
                 torch.cuda.synchronize(device)
             train_seconds = time.perf_counter() - start
-            if scheduler is not None:
+            if scheduler is not None and scheduler_step == 'epoch':
                 scheduler.step()
-            test_acc = evaluate_accuracy(test_iter, net, device)
+            test_acc = evaluate_accuracy(test_iter, net, device, fast)
             seconds = time.perf_counter() - start
             history.loss.append(loss_sum.item() / n)
             history.train_acc.append(correct.item() / n)

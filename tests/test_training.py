@@ -33,7 +33,7 @@ def test_prints_device_one_line_per_epoch_and_throughput(small_split, capsys):
     history = d2l.train_ch5(net, train_iter, test_iter, 64, torch.optim.Adam(net.parameters(), 1e-3),
                             'cpu', 3)
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == 'training on cpu'
+    assert out[0].startswith('training on cpu, fp32 (')
     for k, line in enumerate(out[1:4], 1):
         assert re.fullmatch(rf'epoch {k}, loss \d+\.\d{{4}}, train acc \d\.\d{{3}}, '
                             rf'test acc \d\.\d{{3}}, time \d+\.\d sec', line), line
@@ -174,3 +174,107 @@ def test_default_device_is_the_gpu_if_any_else_cpu():
 def test_evaluate_accuracy_rejects_an_empty_iterator():
     with pytest.raises(ValueError, match='empty'):
         d2l.evaluate_accuracy([], small_net())
+
+
+# ---- the fast path: layout and precision (d2lmini.fast) ----
+
+def _train_once(split, **kwargs):
+    d2l.set_seed(0)
+    net = small_net()
+    train_iter, test_iter = iters(split)
+    history = d2l.train_ch5(net, train_iter, test_iter, 64, torch.optim.SGD(net.parameters(), 0.1),
+                            'cpu', 2, show_progress=False, **kwargs)
+    return history, net
+
+
+def test_channels_last_trains_the_same_net_as_the_default_layout(small_split):
+    h_default, net_default = _train_once(small_split, precision='fp32', channels_last=False)
+    h_last, net_last = _train_once(small_split, precision='fp32', channels_last=True)
+    assert (h_default.channels_last, h_last.channels_last) == (False, True)
+    assert h_default.loss == pytest.approx(h_last.loss, rel=1e-4)
+    for a, b in zip(net_default.parameters(), net_last.parameters()):
+        assert torch.allclose(a, b, atol=1e-5)
+
+
+def test_auto_uses_channels_last_for_conv_nets_and_fp32_without_native_bf16(small_split, monkeypatch):
+    import d2lmini.fast as fast
+    monkeypatch.setattr(fast, 'native_bf16', lambda device: False)
+    history, net = _train_once(small_split)
+    assert (history.precision, history.channels_last) == ('fp32', True)
+    assert next(net.parameters()).dtype == torch.float32
+
+
+def test_bf16_is_chosen_only_where_native_and_keeps_fp32_weights(small_split, monkeypatch):
+    import d2lmini.fast as fast
+    monkeypatch.setattr(fast, 'native_bf16', lambda device: True)
+    history, net = _train_once(small_split)
+    assert history.precision == 'bf16'
+    assert all(p.dtype == torch.float32 for p in net.parameters())
+    assert history.test_acc[-1] > 0.3
+
+
+def test_forcing_emulated_bf16_or_a_bad_precision_is_a_clear_error(small_split, monkeypatch):
+    import d2lmini.fast as fast
+    monkeypatch.setattr(fast, 'native_bf16', lambda device: False)
+    with pytest.raises(ValueError, match="no native bf16.*'auto' or 'fp32'"):
+        _train_once(small_split, precision='bf16')
+    with pytest.raises(ValueError, match='precision must be one of'):
+        _train_once(small_split, precision='half')
+    with pytest.raises(ValueError, match="fp16' needs a CUDA GPU"):
+        _train_once(small_split, precision='fp16')
+    with pytest.raises(ValueError, match='channels_last must be'):
+        _train_once(small_split, channels_last='yes')
+
+
+class ViewNet(nn.Module):
+    """d2lzh_pytorch's style: flatten with .view, which a channels_last tensor refuses."""
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Sequential(nn.Conv2d(1, 4, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2))
+        self.fc = nn.Linear(4 * 14 * 14, 10)
+
+    def forward(self, x):
+        feature = self.conv(x)
+        return self.fc(feature.view(x.shape[0], -1))
+
+
+def test_a_net_that_views_its_feature_maps_falls_back_to_the_default_layout(small_split, capsys):
+    d2l.set_seed(0)
+    net = ViewNet()
+    train_iter, test_iter = iters(small_split)
+    history = d2l.train_ch5(net, train_iter, test_iter, 64, torch.optim.SGD(net.parameters(), 0.1),
+                            'cpu', 1, show_progress=False)
+    assert history.channels_last is False
+    assert 'calls .view()' in capsys.readouterr().out
+    with pytest.raises(RuntimeError, match=r'use \.reshape\(\)'):
+        d2l.train_ch5(ViewNet(), train_iter, test_iter, 64, torch.optim.SGD(net.parameters(), 0.1),
+                      'cpu', 1, show_progress=False, channels_last=True)
+
+
+def test_a_one_cycle_schedule_steps_once_per_batch(small_split):
+    d2l.set_seed(0)
+    net = small_net()
+    train_iter, test_iter = iters(small_split)
+    optimizer = torch.optim.SGD(net.parameters(), 0.1)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, 0.1, total_steps=2 * len(train_iter))
+    d2l.train_ch5(net, train_iter, test_iter, 64, optimizer, 'cpu', 2, scheduler=scheduler,
+                  scheduler_step='batch', show_progress=False)
+    assert scheduler.last_epoch == 2 * len(train_iter)
+    with pytest.raises(ValueError, match='scheduler_step must be one of'):
+        d2l.train_ch5(net, train_iter, test_iter, 64, optimizer, 'cpu', 1, scheduler=scheduler,
+                      scheduler_step='step', show_progress=False)
+
+
+def test_history_has_a_one_line_repr(small_split):
+    history, _ = _train_once(small_split)
+    assert re.fullmatch(r'History\(2 epochs on cpu, final test acc \d\.\d{3}\)', repr(history))
+    assert repr(d2l.History()) == 'History(no finished epoch on cpu)'
+
+
+def test_evaluate_accuracy_accepts_a_plain_function(small_split):
+    _, _, Xte, yte = small_split
+    test_iter = FashionMNISTIterator(Xte, yte, 64, False)
+    W = torch.zeros(784, 10)
+    W[:, 3] = 1.0                              # always predicts class 3
+    acc = d2l.evaluate_accuracy(test_iter, lambda X: X.reshape(X.shape[0], -1) @ W)
+    assert acc == pytest.approx((yte == 3).float().mean().item())
