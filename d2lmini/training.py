@@ -36,6 +36,8 @@ class History:
     precision: str = 'fp32'
     channels_last: bool = False
     cpu_threads: int = 0
+    optimizer: dict = field(default_factory=dict)   # class name and hyperparameters (lr, momentum...)
+    schedule: str = 'none'
 
     @property
     def epochs(self):
@@ -123,6 +125,14 @@ def _check_batch_size(batch_size, train_iter):
 SCHEDULER_STEPS = ('epoch', 'batch')
 
 
+def _describe_optimizer(optimizer):
+    """The optimizer's class and the plain hyperparameters of its first group, for the results file."""
+    groups = getattr(optimizer, 'param_groups', None) or [{}]
+    settings = {k: v for k, v in groups[0].items()
+                if k != 'params' and isinstance(v, (int, float, str, bool, tuple, type(None)))}
+    return {'name': type(optimizer).__name__, **settings}
+
+
 def train_ch5(net, train_iter, test_iter, batch_size, optimizer, device=None, num_epochs=10,
               loss=None, scheduler=None, show_progress=True, precision='auto',
               channels_last='auto', scheduler_step='epoch'):
@@ -147,7 +157,10 @@ def train_ch5(net, train_iter, test_iter, batch_size, optimizer, device=None, nu
     fast = choose_fast_path(net, device, precision, channels_last)
     net = net.to(device)
     history = History(device=str(device), precision=fast.precision,
-                      channels_last=fast.channels_last, cpu_threads=torch.get_num_threads())
+                      channels_last=fast.channels_last, cpu_threads=torch.get_num_threads(),
+                      optimizer=_describe_optimizer(optimizer),
+                      schedule=(f"{type(scheduler).__name__}, stepped per {scheduler_step}"
+                                if scheduler is not None else 'none'))
     progress = TrainingProgress(num_epochs, len(train_iter), enabled=show_progress)
     # fp16 needs loss scaling so small gradients do not flush to zero; bf16 and fp32 do not.
     scaler = torch.amp.GradScaler(device.type, enabled=fast.precision == 'fp16')

@@ -278,3 +278,33 @@ def test_evaluate_accuracy_accepts_a_plain_function(small_split):
     W[:, 3] = 1.0                              # always predicts class 3
     acc = d2l.evaluate_accuracy(test_iter, lambda X: X.reshape(X.shape[0], -1) @ W)
     assert acc == pytest.approx((yte == 3).float().mean().item())
+
+
+def test_any_integer_batch_size_and_a_batch_sampler_loader(small_split):
+    import numpy as np
+    from torch.utils.data import BatchSampler, DataLoader, SequentialSampler, TensorDataset
+    net = small_net()
+    train_iter, test_iter = iters(small_split)
+    history = d2l.train_ch5(net, train_iter, test_iter, np.int64(64), torch.optim.SGD(net.parameters(), 0.1),
+                            'cpu', 1, show_progress=False)
+    assert history.epochs == 1
+    Xtr, ytr, _, _ = small_split
+    dataset = TensorDataset(Xtr.float().reshape(-1, 1, 28, 28) / 255, ytr.long())
+    loader = DataLoader(dataset, batch_sampler=BatchSampler(SequentialSampler(dataset), 64, False))
+    assert loader.batch_size is None
+    history = d2l.train_ch5(net, loader, test_iter, 64, torch.optim.SGD(net.parameters(), 0.1),
+                            'cpu', 1, show_progress=False)
+    assert history.epochs == 1
+
+
+def test_history_records_optimizer_and_schedule(small_split):
+    net = small_net()
+    train_iter, test_iter = iters(small_split)
+    optimizer = torch.optim.SGD(net.parameters(), 0.1, momentum=0.9)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 1)
+    history = d2l.train_ch5(net, train_iter, test_iter, 64, optimizer, 'cpu', 1, scheduler=scheduler,
+                            show_progress=False, precision='fp32')
+    assert history.optimizer['name'] == 'SGD' and history.optimizer['momentum'] == 0.9
+    assert history.optimizer['initial_lr'] == 0.1
+    assert history.schedule == 'StepLR, stepped per epoch'
+    assert history.precision == 'fp32' and history.cpu_threads == torch.get_num_threads()
