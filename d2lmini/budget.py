@@ -1,7 +1,8 @@
 """Three explicit training budgets: full (a GPU), cpu (a laptop), smoke (CI).
 
 A chapter names what each budget means for its model and calls `choose_budget`,
-which prints one line saying which budget this run uses and why. Nothing silent.
+which prints which budget this run uses and why, then its settings one a line
+(short lines: they fit the book's column). Nothing silent.
 """
 import os
 from types import SimpleNamespace
@@ -15,7 +16,7 @@ def is_smoke():
 
 
 def choose_budget(full, cpu, smoke=None, device=None):
-    """Pick this run's budget and print it in one line; return its settings.
+    """Pick this run's budget and print it (which, why, then one setting a line); return its settings.
 
     `full`, `cpu` and `smoke` are dicts of settings (epochs, input size, width...).
     The choice: `smoke` when `D2LMINI_SMOKE=1`; else `D2LMINI_BUDGET=full|cpu` when
@@ -39,6 +40,7 @@ def choose_budget(full, cpu, smoke=None, device=None):
         name, why = 'cpu', 'no GPU found; D2LMINI_BUDGET=full forces the full budget'
     settings = {'full': full, 'cpu': cpu,
                 'smoke': smoke if smoke is not None else {**cpu, 'num_epochs': 1}}[name]
-    shown = ', '.join(f'{k}={v}' for k, v in settings.items())
-    print(f"budget: {name} ({why}) on {device}: {shown}")
+    lines = [f"budget: {name} on {device}", f"  ({why})"]
+    lines += [f"  {k} = {v}" for k, v in settings.items()]
+    print('\n'.join(lines))
     return SimpleNamespace(name=name, device=device, **settings)

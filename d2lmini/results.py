@@ -16,10 +16,13 @@ def _folder(folder):
 
 
 def save_results(name, history, net, input_shape, budget, folder='results', **extra):
-    """Write `<folder>/<name>.json`: parameters, multiply-adds, speed, accuracy, device and budget.
+    """Write `<folder>/<name>.json`: parameters, multiply-adds, speed, accuracy and every setting.
 
-    Written to a temporary file and renamed, so a crash never leaves half a file.
-    Returns the path written.
+    The settings are the budget's (epochs, sizes, lr, ...), the run's device,
+    precision, memory layout and CPU threads (from the History), and anything
+    passed as `extra` (optimizer, schedule, init). Written to a temporary file
+    and renamed, so a crash never leaves half a file. Prints and returns nothing,
+    so a cell may end with it.
     """
     import torch
     from .model_summary import count_macs, count_params
@@ -34,7 +37,10 @@ def save_results(name, history, net, input_shape, budget, folder='results', **ex
         'budget_settings': {k: v for k, v in vars(budget).items() if k not in ('name', 'device')}
         if hasattr(budget, '__dict__') else {},
         'device': history.device,
-        'cpu_threads': torch.get_num_threads(),     # CPU timings depend on it
+        'precision': getattr(history, 'precision', 'fp32'),
+        'channels_last': getattr(history, 'channels_last', False),
+        # CPU timings depend on it: the threads the run used, else those of this process
+        'cpu_threads': getattr(history, 'cpu_threads', 0) or torch.get_num_threads(),
         'epochs': history.epochs,
         'final_test_acc': history.test_acc[-1],
         'best_test_acc': max(history.test_acc),
@@ -49,8 +55,6 @@ def save_results(name, history, net, input_shape, budget, folder='results', **ex
     tmp = path.with_suffix('.json.tmp')
     tmp.write_text(json.dumps(record, indent=1, default=str) + '\n')
     os.replace(tmp, path)
-    print(f"saved {path}")
-    return path
 
 
 def load_results(folder='results'):
