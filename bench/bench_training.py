@@ -53,11 +53,13 @@ def alexnet(width=0.25, hidden=(1024, 1024), image_size=96):   # chapters/alexne
                          nn.Linear(hidden[1], 10))
 
 
-def vgg11(ratio=16, image_size=64):                      # chapters/vgg.ipynb cpu budget
+def vgg11(ratio=8, image_size=64, batch_norm=True):      # chapters/vgg.ipynb cpu budget (VGG-BN)
     layers, cin = [], 1
     for convs, cout in ((1, 64), (1, 128), (2, 256), (2, 512), (2, 512)):
         for _ in range(convs):
-            layers += [nn.Conv2d(cin, cout // ratio, 3, padding=1), nn.ReLU()]
+            layers += [nn.Conv2d(cin, cout // ratio, 3, padding=1)]
+            layers += [nn.BatchNorm2d(cout // ratio)] if batch_norm else []
+            layers += [nn.ReLU()]
             cin = cout // ratio
         layers.append(nn.MaxPool2d(2, 2))
     side = image_size // 32
@@ -113,9 +115,9 @@ def googlenet(ratio=8):                                   # chapters/googlenet.i
 MODELS = {
     'lenet': (lenet, 28, 128, torch.optim.Adam, 0.002),
     'alexnet': (alexnet, 96, 128, torch.optim.Adam, 0.001),
-    'vgg': (vgg11, 64, 128, torch.optim.Adam, 0.001),
+    'vgg': (vgg11, 64, 128, torch.optim.Adam, 0.002),
     'nin': (nin, 96, 128, torch.optim.SGD, 0.1),
-    'googlenet': (googlenet, 64, 128, torch.optim.Adam, 0.001),
+    'googlenet': (googlenet, 64, 128, torch.optim.Adam, 0.002),
 }
 
 
