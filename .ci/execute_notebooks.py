@@ -6,9 +6,10 @@ Runs each notebook in a fresh kernel from the `chapters/` folder with the real
 budget (D2LMINI_SMOKE is removed from the environment), saves its outputs and
 execution counts, and drops stray metadata (timings, jupytext headers): cells
 keep only their tags, the notebook only its kernelspec and language_info.
-No ipywidgets state is saved: the book's widgets are self-contained HTML/JS
-outputs, and saved state would make the static pages load require.js and the
-widget manager from a CDN. A notebook whose run fails is left untouched.
+No ipywidgets state is kept (nbclient records it while running, for live widgets
+such as `interact`, and `clean` drops it): the book's widgets are self-contained
+HTML/JS outputs, and saved state would make the static pages load require.js
+and the widget manager from a CDN. A notebook whose run fails is left untouched.
 """
 import os
 import time
@@ -35,7 +36,7 @@ def execute(path, timeout=4 * 3600):
     nb = nbformat.read(path, as_version=4)
     os.environ.pop('D2LMINI_SMOKE', None)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name='python3', store_widget_state=False,
+    NotebookClient(nb, timeout=timeout, kernel_name='python3',
                    resources={'metadata': {'path': str(path.parent)}}).execute()
     clean(nb)
     tmp = path.with_suffix('.ipynb.tmp')
