@@ -14,6 +14,7 @@ _EXPORTS = {
              'FashionMNISTIterator', 'DataError', 'default_root', 'TEXT_LABELS'],
     'device': ['try_gpu', 'set_seed'],
     'layers': ['corr2d', 'FlattenLayer', 'GlobalAvgPool2d'],
+    'lenet_explorer': ['explore_lenet', 'export_lenet'],
     'plotting': ['show_fashion_mnist', 'show_images', 'show_titled_images', 'plot_history',
                  'set_figsize', 'use_svg_display', 'semilogy', 'plt'],
     'optimization': ['sgd'],
