@@ -291,13 +291,15 @@
     ctx.drawImage(small, 0, 0, canvas.width, canvas.height);
   }
 
-  /* Outline rows r0..r1, columns c0..c1 of an h x w grid drawn on `canvas`. */
+  /* Outline rows r0..r1, columns c0..c1 of an h x w grid drawn on `canvas`: the line runs on the
+     block's border (half outside, so a single pixel stays visible), kept inside the canvas. */
   function outline(canvas, h, w, range, color, width) {
     var ctx = canvas.getContext('2d'), sx = canvas.width / w, sy = canvas.height / h, lw = width || 2;
+    var x0 = Math.max(lw / 2, range.c0 * sx), y0 = Math.max(lw / 2, range.r0 * sy);
+    var x1 = Math.min(canvas.width - lw / 2, (range.c1 + 1) * sx), y1 = Math.min(canvas.height - lw / 2, (range.r1 + 1) * sy);
     ctx.lineWidth = lw;
     ctx.strokeStyle = color;
-    ctx.strokeRect(range.c0 * sx + lw / 2, range.r0 * sy + lw / 2, (range.c1 - range.c0 + 1) * sx - lw,
-      (range.r1 - range.r0 + 1) * sy - lw);
+    ctx.strokeRect(x0, y0, x1 - x0, y1 - y0);
   }
 
   function makeCanvas(parent, cls, w, h, label) {
@@ -398,7 +400,7 @@
         });
         return view;
       }
-      var grid = el('div', 'd2lx-grid', sec), scale = Math.max(1, Math.ceil(84 / Math.max(h, w)));
+      var grid = el('div', 'd2lx-grid', sec), scale = Math.max(8, Math.ceil(120 / Math.max(h, w)));
       grid.style.setProperty('--d2lx-tile', (h >= 20 ? 92 : h >= 12 ? 76 : 64) + 'px');
       /* a first-layer conv stage (one input channel) shows each map's kernel above it */
       var withKernels = st.conv >= 0 && layers[st.conv].cin === 1 && st.tensor <= st.conv + 2;
@@ -504,9 +506,9 @@
         view.tiles.forEach(function (cv, ch) {
           paint(cv, t.data, h, w, sc.color, ch * h * w);
           if (selected && selected.stage === n && selected.ch === ch) {
-            outline(cv, h, w, {r0: selected.i, r1: selected.i, c0: selected.j, c1: selected.j}, PICKED, 3);
+            outline(cv, h, w, {r0: selected.i, r1: selected.i, c0: selected.j, c1: selected.j}, PICKED, Math.max(3, cv.width / w / 2));
           } else if (range && !field[st.tensor].all && (range.ch === -1 || range.ch === ch)) {
-            outline(cv, h, w, range, FIELD, 2);
+            outline(cv, h, w, range, FIELD, Math.max(2, cv.width / w / 4));
           }
         });
         view.kernelTiles.forEach(function (kc, ch) {
