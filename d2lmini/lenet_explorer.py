@@ -34,7 +34,7 @@ def _pair(value, what, where):
 def _half_b64(tensor):
     """A tensor's values, flattened row-major, as little-endian float16 bytes in base64."""
     import numpy as np
-    values = tensor.detach().double().cpu().numpy().astype('<f2')
+    values = _f64(tensor).numpy().astype('<f2')
     if not np.all(np.isfinite(values)):
         raise ValueError("a weight does not fit in float16 (|w| > 65504) or is NaN: the explorer "
                          "ships float16 weights; check the trained network")
@@ -43,16 +43,18 @@ def _half_b64(tensor):
 
 def _flat_modules(net):
     from torch import nn
-    if isinstance(net, nn.Sequential):
-        for module in net:
-            yield from _flat_modules(module)
-    else:
-        yield net
+    yield from (m for sub in net for m in _flat_modules(sub)) if isinstance(net, nn.Sequential) else (net,)
+
+
+def _f64(t):
+    """A parameter or buffer as a float64 CPU tensor in the standard layout (the net may sit on a
+    GPU, in channels_last, as train_ch5 leaves it)."""
+    return t.detach().double().cpu().contiguous()
 
 
 def _bias(module, n):
     import torch
-    return torch.zeros(n, dtype=torch.float64) if module.bias is None else module.bias.detach().double()
+    return torch.zeros(n, dtype=torch.float64) if module.bias is None else _f64(module.bias)
 
 
 def _fold(weight, bias, bn):
@@ -61,14 +63,14 @@ def _fold(weight, bias, bn):
     if bn.running_mean is None or bn.running_var is None:
         raise ValueError(f"{type(bn).__name__} has no running statistics (track_running_stats=False): "
                          f"it cannot be folded into the layer before it")
-    scale = 1 / torch.sqrt(bn.running_var.double() + bn.eps)
+    scale = 1 / torch.sqrt(_f64(bn.running_var) + bn.eps)
     if bn.affine:
-        scale = scale * bn.weight.detach().double()
-        shift = bn.bias.detach().double()
+        scale = scale * _f64(bn.weight)
+        shift = _f64(bn.bias)
     else:
         shift = torch.zeros_like(scale)
     weight = weight * scale.reshape(-1, *([1] * (weight.dim() - 1)))
-    return weight, (bias - bn.running_mean.double()) * scale + shift
+    return weight, (bias - _f64(bn.running_mean)) * scale + shift
 
 
 def export_lenet(net, input_shape=INPUT_SHAPE, num_classes=10):
@@ -87,10 +89,8 @@ def export_lenet(net, input_shape=INPUT_SHAPE, num_classes=10):
     if not isinstance(net, nn.Sequential):
         raise TypeError(f"export_lenet needs an nn.Sequential (like the chapter's modern_lenet()), "
                         f"got {type(net).__name__}")
-    c, h, w = input_shape
-    flat = False
+    (c, h, w), flat, counts = input_shape, False, {'conv': 0, 'dense': 0}
     layers, pending = [], None          # pending: the conv/linear layer a batch norm may fold into
-    counts = {'conv': 0, 'dense': 0}
 
     def where(k, module):
         return f"layer {k} ({type(module).__name__})"
@@ -126,7 +126,7 @@ def export_lenet(net, input_shape=INPUT_SHAPE, num_classes=10):
                                  f"{c}-channel input it receives")
             c = module.out_channels
             counts['conv'] += 1
-            pending = (module.weight.detach().double(), _bias(module, c),
+            pending = (_f64(module.weight), _bias(module, c),
                        {'op': 'conv', 'cin': module.in_channels, 'cout': c, 'k': size, 'stride': stride,
                         'pad': pad, 'shape': [c, h, w], 'name': f"conv{counts['conv']}",
                         'about': f"{size}x{size}" + (f", pad {pad}" if pad else '')
@@ -141,7 +141,7 @@ def export_lenet(net, input_shape=INPUT_SHAPE, num_classes=10):
                                  f"{c} (from the layers before it, for {tuple(input_shape)} pictures)")
             c = module.out_features
             counts['dense'] += 1
-            pending = (module.weight.detach().double(), _bias(module, c),
+            pending = (_f64(module.weight), _bias(module, c),
                        {'op': 'dense', 'nin': module.in_features, 'nout': c, 'shape': [c, 1, 1],
                         'name': f"dense{counts['dense']}", 'about': f"{module.in_features} -> {c}"})
         elif isinstance(module, (nn.BatchNorm2d, nn.BatchNorm1d)):

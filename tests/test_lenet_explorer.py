@@ -261,3 +261,10 @@ def test_bad_pictures_labels_and_names_get_clear_errors():
         explore_lenet(net, torch.rand(2, 28, 28), name='1 bad')
     with pytest.raises(ValueError, match='3 outputs but there are 10 classes'):
         explore_lenet(nn.Sequential(nn.Conv2d(1, 2, 5), nn.Flatten(), nn.Linear(2 * 24 * 24, 3)), torch.rand(1, 28, 28))
+
+
+def test_export_reads_a_net_in_channels_last_as_train_ch5_leaves_it():
+    net = _random_modern(6)
+    plain = export_lenet(net)
+    assert export_lenet(net.to(memory_format=torch.channels_last)) == plain
+    assert export_lenet(nn.Sequential(net[:4], nn.Sequential(*net[4:]))) == plain     # nested Sequential
