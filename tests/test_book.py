@@ -1,5 +1,5 @@
 """The book as readers get it: a zero-warning build, the chapter headers (Colab/Kaggle install
-cell and badges), the launch buttons, and the saved widget state that the static pages need.
+cell and badges), the launch buttons, and that no page depends on ipywidgets state.
 
 Every check follows `_toc.yml`: a chapter added there is checked without editing this file.
 """
@@ -114,53 +114,23 @@ def test_chapter_page_has_launch_buttons_and_badges(book, docname):
 
 # --------------------------------------------------------------------------- widgets
 
-def _model_refs(value):
-    """Every 'IPY_MODEL_<id>' that a widget model's state refers to (children, links, layout...)."""
-    if isinstance(value, str):
-        return {value[len('IPY_MODEL_'):]} if value.startswith('IPY_MODEL_') else set()
-    if isinstance(value, dict):
-        return set().union(*(_model_refs(v) for v in value.values())) if value else set()
-    if isinstance(value, (list, tuple)):
-        return set().union(*(_model_refs(v) for v in value)) if value else set()
-    return set()
-
-
 @pytest.mark.parametrize('docname', CHAPTERS)
-def test_widget_views_have_saved_widget_state(docname):
-    """Without the notebook's saved widget state the static page shows nothing where a widget was."""
+def test_no_ipywidgets_in_the_static_pages(docname):
+    """The book's widgets are self-contained HTML/JS outputs. An ipywidgets view (a live
+    `interact`) needs a kernel: its cell must hide its output from the pages, and no chapter
+    saves ipywidgets state, which would make myst-nb load require.js and the widget manager
+    from a CDN on that page."""
     nb = notebook(docname)
-    views = [output['data'][WIDGET_VIEW]['model_id']
-             for cell in nb.cells if cell.cell_type == 'code'
-             for output in cell.get('outputs', [])
-             if WIDGET_VIEW in output.get('data', {})]
-    if not views:
-        return
-    saved = nb.metadata.get('widgets', {}).get(WIDGET_STATE)
-    assert saved, (f"{docname} shows {len(views)} widget(s) but has no saved widget state "
-                   f"(metadata.widgets['{WIDGET_STATE}']): execute it with .ci/execute_notebooks.py")
-    state = saved.get('state', {})
-    missing = [model for model in views if model not in state]
-    assert not missing, f"widget views whose model is not in the saved state: {missing}"
-    # Every model that a shown widget needs (its children, linked widgets, layouts) is saved too.
-    needed, todo = set(), list(views)
-    while todo:
-        model = todo.pop()
-        if model in needed:
-            continue
-        needed.add(model)
-        assert model in state, f"widget model {model} is referenced but not in the saved state"
-        todo += _model_refs(state[model].get('state', {}))
+    shown = [i for i, cell in enumerate(nb.cells) if cell.cell_type == 'code'
+             and any(WIDGET_VIEW in output.get('data', {}) for output in cell.get('outputs', []))
+             and not {'remove-output', 'remove-cell'} & set(cell.metadata.get('tags', []))]
+    assert not shown, (f"{docname}: cells {shown} show an ipywidgets view in the static page; "
+                       f"tag them remove-output or build the widget as HTML/JS (d2lmini.widgets)")
+    assert not nb.metadata.get('widgets', {}).get(WIDGET_STATE), (
+        f"{docname} saves ipywidgets state: execute it with .ci/execute_notebooks.py, which drops it")
 
 
-def test_mathjax2_shim_only_while_a_chapter_has_saved_widget_state():
-    """_config.yml's inline MathJax-2 shim exists only for @jupyter-widgets/html-manager, which
-    myst-nb loads on pages with saved ipywidgets state. Once no chapter saves widget state (the
-    page switchers are plain HTML/JS), the shim is dead code and must go (and with it the
-    html-manager/require.js download in tests/book_support.py)."""
-    with_state = [d for d in chapter_docnames() if notebook(d).metadata.get('widgets', {}).get(WIDGET_STATE)]
+def test_no_mathjax2_shim_for_a_widget_manager_that_is_never_loaded():
+    """The MathJax-2 shim existed only for @jupyter-widgets/html-manager; no page loads it now."""
     js_files = config()['sphinx']['config'].get('html_js_files', [])
-    has_shim = any('Hub' in str(entry) and 'Queue' in str(entry) for entry in js_files)
-    if with_state:
-        assert has_shim, f"{', '.join(with_state)} save widget state: keep the MathJax-2 shim in _config.yml"
-    else:
-        assert not has_shim, "no chapter saves widget state any more: remove the MathJax-2 shim from _config.yml"
+    assert not any('Hub' in str(entry) and 'Queue' in str(entry) for entry in js_files)
