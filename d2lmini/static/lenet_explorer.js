@@ -401,7 +401,7 @@
         return view;
       }
       var grid = el('div', 'd2lx-grid', sec), scale = Math.max(8, Math.ceil(120 / Math.max(h, w)));
-      grid.style.setProperty('--d2lx-tile', (h >= 20 ? 92 : h >= 12 ? 76 : 64) + 'px');
+      grid.style.setProperty('--d2lx-tile', (h >= 20 ? 104 : h >= 12 ? 76 : 64) + 'px');
       /* a first-layer conv stage (one input channel) shows each map's kernel above it */
       var withKernels = st.conv >= 0 && layers[st.conv].cin === 1 && st.tensor <= st.conv + 2;
       for (var ch = 0; ch < c; ch++) {
