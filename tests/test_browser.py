@@ -249,6 +249,50 @@ def check_pages_widgets(page, docname):
         assert counts == 1, f"{docname}: page switcher {i + 1} shows {counts} pages at once"
 
 
+def check_lenet_explorer(page, docname, width):
+    """The in-page LeNet (`div.d2lx`): picking a picture, drawing on the canvas (mouse, or touch
+    on the phone) and clicking a feature-map pixel each change what it shows, without a kernel."""
+    root = page.locator('div.d2lx')
+    if not root.count():
+        return []
+    root.first.scroll_into_view_if_needed()
+    probs = lambda: page.locator('.d2lx-probs').first.inner_text()
+    before = probs()
+    page.locator('button.d2lx-thumb').nth(1).click()
+    page.wait_for_timeout(200)
+    assert probs() != before, f"{docname} at {width} px: picking a picture did not change the scores"
+    canvas = page.locator('canvas.d2lx-input').first
+    box = canvas.bounding_box()
+    at = lambda fx, fy: (box['x'] + fx * box['width'], box['y'] + fy * box['height'])
+    before = probs()
+    if width < 1000:                                       # a finger
+        points = [at(0.5, 0.1 + 0.08 * k) for k in range(11)]
+        kinds = ['pointerdown'] + ['pointermove'] * 10
+        for kind, (x, y) in zip(kinds, points):
+            canvas.dispatch_event(kind, {'clientX': x, 'clientY': y, 'pointerId': 1,
+                                         'pointerType': 'touch', 'isPrimary': True})
+        canvas.dispatch_event('pointerup', {'pointerId': 1, 'pointerType': 'touch', 'isPrimary': True})
+    else:                                                  # a mouse
+        page.mouse.move(*at(0.5, 0.1))
+        page.mouse.down()
+        for k in range(1, 11):
+            page.mouse.move(*at(0.5, 0.1 + 0.08 * k))
+        page.mouse.up()
+    page.wait_for_timeout(200)
+    assert probs() != before, f"{docname} at {width} px: drawing did not change the scores"
+    feature_map = page.locator('canvas.d2lx-map').nth(8)
+    feature_map.scroll_into_view_if_needed()
+    detail = page.locator('.d2lx-detail-text').first
+    before = detail.inner_text()
+    bb = feature_map.bounding_box()
+    page.mouse.click(bb['x'] + bb['width'] / 2, bb['y'] + bb['height'] / 2)
+    page.wait_for_timeout(200)
+    assert detail.inner_text() not in ('', before), \
+        f"{docname} at {width} px: clicking a feature-map pixel did not show its receptive field"
+    page.screenshot(path=str(SCREENSHOTS / f'{Path(docname).name}-{width}-explorer.png'))
+    return ['lenet explorer: pick, draw, click']
+
+
 @pytest.mark.parametrize('width', WIDTHS)
 @pytest.mark.parametrize('docname', PAGES)
 def test_page_in_browser(browser, site, docname, width):
@@ -326,6 +370,7 @@ def check_page(browser, site, docname, width):
         check_navigation(page, docname, width)
         check_pages_widgets(page, docname)
         phase('layout')
+        explored = check_lenet_explorer(page, docname, width)
 
         # Interactive outputs: saved widgets and HTML/JS widgets react without a kernel (checked
         # at the desktop width; the phone width checks layout, navigation and errors).
@@ -338,6 +383,7 @@ def check_page(browser, site, docname, width):
                 tried += [f'output {i + 1} {name}' for name in
                           check_controls(page, output, f"{docname}, output {i + 1}")]
         phase('controls')
+        tried += explored
         print(f"{docname} at {width} px: {views} widget views; controls moved: {', '.join(tried) or 'none'}; "
               f"at {', '.join(phases)}")
         if views and width >= 1000:
