@@ -1,5 +1,6 @@
 """Shared fixtures: where the offline Fashion-MNIST is, and a clean environment per test."""
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -25,3 +26,14 @@ def no_budget_env(monkeypatch):
     """Unit tests choose their own budget: CI's D2LMINI_SMOKE must not leak into them."""
     monkeypatch.delenv('D2LMINI_SMOKE', raising=False)
     monkeypatch.delenv('D2LMINI_BUDGET', raising=False)
+
+
+@pytest.fixture(scope='session')
+def node():
+    """The node binary for the widgets' JavaScript tests; skipped without it, except under CI."""
+    path = shutil.which('node')
+    if path is None:
+        if os.environ.get('CI'):
+            pytest.fail('node is missing (CI is set: the JavaScript tests may not be skipped)')
+        pytest.skip('node is not installed')
+    return path

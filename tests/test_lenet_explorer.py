@@ -11,7 +11,6 @@ import base64
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -122,15 +121,6 @@ def _torch_from_spec(spec):
     return run
 
 
-def _node():
-    node = shutil.which('node')
-    if node is None:
-        if os.environ.get('CI'):
-            pytest.fail('node is missing (CI is set: the JavaScript tests may not be skipped)')
-        pytest.skip('node is not installed')
-    return node
-
-
 def _case(name, net, pictures):
     """Export `net`, run PyTorch with its float16 weights; check that against the original net."""
     spec = export_lenet(net)
@@ -151,8 +141,7 @@ def _case(name, net, pictures):
             'logits': reference.tolist(), 'classes': reference.argmax(1).tolist()}
 
 
-def test_javascript_forward_pass_gives_pytorchs_logits(tmp_path):
-    node = _node()
+def test_javascript_forward_pass_gives_pytorchs_logits(tmp_path, node):
     torch.manual_seed(1)
     cases = [_case('modern LeNet, random weights', _random_modern(0), _pictures(0)),
              _case('modern LeNet, briefly trained', _briefly_trained(1), _pictures(1)),

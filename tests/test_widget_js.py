@@ -8,7 +8,6 @@ import base64
 import itertools
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,15 +19,6 @@ from d2lmini import kernel_widgets as kw
 from d2lmini.shape_widgets import fit_report
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _node():
-    node = shutil.which('node')
-    if node is None:
-        if os.environ.get('CI'):
-            pytest.fail('node is missing (CI is set: the JavaScript tests may not be skipped)')
-        pytest.skip('node is not installed')
-    return node
 
 
 def _fixtures():
@@ -45,8 +35,7 @@ def _fixtures():
     return {'playground': cases, 'fit_report': [{'args': list(c), 'expected': fit_report(*c)} for c in sweep]}
 
 
-def test_widget_javascript_passes_its_node_tests(tmp_path):
-    node = _node()
+def test_widget_javascript_passes_its_node_tests(tmp_path, node):
     fixtures = tmp_path / 'fixtures.json'
     fixtures.write_text(json.dumps(_fixtures()))
     env = dict(os.environ, D2LMINI_JS_FIXTURES=str(fixtures))
