@@ -13,6 +13,7 @@ _EXPORTS = {
     'data': ['load_data_fashion_mnist', 'load_fashion_mnist_arrays', 'get_fashion_mnist_labels',
              'FashionMNISTIterator', 'DataError', 'default_root', 'TEXT_LABELS'],
     'device': ['try_gpu', 'set_seed'],
+    'gpu_estimate': ['t4_estimate'],
     'layers': ['corr2d', 'FlattenLayer', 'GlobalAvgPool2d'],
     'lenet_explorer': ['explore_lenet', 'export_lenet'],
     'plotting': ['show_fashion_mnist', 'show_images', 'show_titled_images', 'plot_history',
