@@ -86,7 +86,33 @@ def choose_fast_path(net, device, precision='auto', channels_last='auto'):
         if chosen == 'fp16' and device.type != 'cuda':
             raise ValueError("precision='fp16' needs a CUDA GPU; on a CPU use 'auto', 'fp32' or 'bf16'")
     layout = has_conv2d(net) if channels_last == 'auto' else channels_last
+    crashing = crashing_channels_last_conv(net) if layout and device.type == 'cpu' else None
+    if crashing:
+        problem = (f"{crashing} (1x1 kernel, stride > 1, fewer than 8 input channels) crashes "
+                   f"oneDNN's channels_last backward pass on CPUs (github.com/uxlfoundation/"
+                   f"oneDNN/issues/6035)")
+        if channels_last is True:
+            raise ValueError(f"channels_last=True, but {problem}: pass channels_last='auto' or "
+                             f"False, or give that convolution at least 8 input channels")
+        print(f"note: {problem}; training in the default layout")
+        layout = False
     return FastPath(device, chosen, bool(layout), why)
+
+
+def crashing_channels_last_conv(net):
+    """The name of a convolution that oneDNN cannot train in channels_last on a CPU, or None.
+
+    A 1x1 convolution with stride > 1 and 2 to 7 input channels aborts the process
+    ("double free or corruption") in its backward pass with one thread (measured here
+    with torch 2.14.1; the upstream report also describes wrong gradients).
+    """
+    if not callable(getattr(net, 'named_modules', None)):
+        return None
+    for name, m in net.named_modules():
+        if (isinstance(m, nn.Conv2d) and m.kernel_size == (1, 1)
+                and max(m.stride) > 1 and m.in_channels < 8):
+            return name or type(m).__name__
+    return None
 
 
 def fall_back_if_layout_breaks(fast, net, X, asked='auto'):

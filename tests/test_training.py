@@ -308,3 +308,28 @@ def test_history_records_optimizer_and_schedule(small_split):
     assert history.optimizer['initial_lr'] == 0.1
     assert history.schedule == 'StepLR, stepped per epoch'
     assert history.precision == 'fp32' and history.cpu_threads == torch.get_num_threads()
+
+
+def strided_1x1_net():
+    """A ResNet-style 1x1 shortcut with stride 2 on 4 channels: oneDNN's channels_last crash case."""
+    return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(),
+                         nn.Conv2d(4, 8, kernel_size=1, stride=2), nn.ReLU(),
+                         nn.Flatten(), nn.Linear(8 * 14 * 14, 10))
+
+
+def test_a_strided_1x1_conv_on_few_channels_trains_in_the_default_layout(small_split, capsys):
+    from d2lmini.fast import crashing_channels_last_conv
+    assert crashing_channels_last_conv(strided_1x1_net()) == '2'
+    assert crashing_channels_last_conv(small_net()) is None
+    assert crashing_channels_last_conv(lambda X: X) is None
+    d2l.set_seed(0)
+    net = strided_1x1_net()
+    train_iter, test_iter = iters(small_split)
+    history = d2l.train_ch5(net, train_iter, test_iter, 64, torch.optim.SGD(net.parameters(), 0.1),
+                            'cpu', 1, show_progress=False)
+    assert history.channels_last is False
+    assert 'oneDNN' in capsys.readouterr().out
+    with pytest.raises(ValueError, match=r"channels_last=True, but 2 \(1x1 kernel"):
+        d2l.train_ch5(strided_1x1_net(), train_iter, test_iter, 64,
+                      torch.optim.SGD(net.parameters(), 0.1), 'cpu', 1, show_progress=False,
+                      channels_last=True)
