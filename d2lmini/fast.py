@@ -99,6 +99,20 @@ def choose_fast_path(net, device, precision='auto', channels_last='auto'):
     return FastPath(device, chosen, bool(layout), why)
 
 
+def in_channels_last(net):
+    """True if `net`'s convolution weights are stored channels_last (as train_ch5 leaves them).
+
+    Judged on a convolution whose weight layouts differ (more than one input channel,
+    kernel larger than 1x1); a net without one counts as the default layout.
+    """
+    if not callable(getattr(net, 'modules', None)):
+        return False
+    for m in net.modules():
+        if isinstance(m, nn.Conv2d) and m.in_channels > 1 and m.kernel_size != (1, 1):
+            return m.weight.is_contiguous(memory_format=torch.channels_last)
+    return False
+
+
 def crashing_channels_last_conv(net):
     """The name of a convolution that oneDNN cannot train in channels_last on a CPU, or None.
 

@@ -15,7 +15,7 @@ from torch import nn
 
 from .data import check_batch_size
 from .device import try_gpu
-from .fast import choose_fast_path, fall_back_if_layout_breaks
+from .fast import choose_fast_path, fall_back_if_layout_breaks, in_channels_last
 from .progress import TrainingProgress
 
 
@@ -60,15 +60,19 @@ def _model_device(net):
     return param.device if param is not None else torch.device('cpu')
 
 
-def evaluate_accuracy(data_iter, net, device=None, fast=None):
+def evaluate_accuracy(data_iter, net, device=None, fast=None, precision='fp32'):
     """Fraction of examples that `net` classifies correctly, with dropout and batch norm in eval mode.
 
     The argument order is d2lzh_pytorch's; `net` may also be a plain function of X
     (d2lzh's chapter-3 style). `device` defaults to where `net` lives. The net's
-    train/eval mode is restored afterwards. `fast` (from `train_ch5`) runs the same
-    layout and precision as training.
+    train/eval mode is restored afterwards. By default it computes in fp32;
+    `precision=history.precision` computes as `train_ch5` did (bf16 autocast where
+    it trained in bf16, in the layout it left the net in), and so reproduces the
+    test accuracy that training printed exactly. `fast` is train_ch5's own choice.
     """
     device = _model_device(net) if device is None else torch.device(device)
+    if fast is None and precision != 'fp32':
+        fast = choose_fast_path(net, device, precision, channels_last=in_channels_last(net))
     is_module = isinstance(net, nn.Module)
     was_training = net.training if is_module else False
     if is_module:

@@ -6,6 +6,7 @@ from torch import nn
 
 import d2lmini as d2l
 from d2lmini.data import FashionMNISTIterator
+from d2lmini.fast import in_channels_last
 
 
 @pytest.fixture(scope='module')
@@ -33,7 +34,7 @@ def test_prints_device_one_line_per_epoch_and_throughput(small_split, capsys):
     history = d2l.train_ch5(net, train_iter, test_iter, 64, torch.optim.Adam(net.parameters(), 1e-3),
                             'cpu', 3)
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith('training on cpu, fp32 (')
+    assert re.match(r'training on cpu, (fp32|bf16) \(auto: ', out[0]), out[0]   # bf16 where native
     for k, line in enumerate(out[1:4], 1):
         assert re.fullmatch(rf'epoch {k}, loss \d+\.\d{{4}}, train acc \d\.\d{{3}}, '
                             rf'test acc \d\.\d{{3}}, time \d+\.\d sec', line), line
@@ -50,7 +51,7 @@ def test_loss_is_the_mean_per_example_loss_and_counters_restart(small_split):
     net = small_net()
     train_iter, test_iter = iters(small_split, batch_size=100)   # last batch is smaller: 12
     history = d2l.train_ch5(net, train_iter, test_iter, 100, torch.optim.SGD(net.parameters(), lr=0),
-                            'cpu', 2, show_progress=False)
+                            'cpu', 2, show_progress=False, precision='fp32')
     Xtr, ytr, Xte, yte = small_split
     with torch.no_grad():
         logits = net(Xtr.unsqueeze(1).float() / 255)
@@ -333,3 +334,32 @@ def test_a_strided_1x1_conv_on_few_channels_trains_in_the_default_layout(small_s
         d2l.train_ch5(strided_1x1_net(), train_iter, test_iter, 64,
                       torch.optim.SGD(net.parameters(), 0.1), 'cpu', 1, show_progress=False,
                       channels_last=True)
+
+
+def test_evaluate_accuracy_in_the_training_precision_reproduces_train_ch5(small_split):
+    """precision=history.precision gives exactly the last epoch's test accuracy, on any CPU:
+    bf16 and channels_last where train_ch5 chose them, fp32 elsewhere."""
+    d2l.set_seed(0)
+    net = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.Conv2d(8, 8, 3, padding=1),
+                        nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8 * 14 * 14, 10))
+    train_iter, test_iter = iters(small_split)
+    history = d2l.train_ch5(net, train_iter, test_iter, 64, torch.optim.Adam(net.parameters(), 1e-3),
+                            'cpu', 1, show_progress=False)
+    assert in_channels_last(net) == history.channels_last
+    assert d2l.evaluate_accuracy(test_iter, net, precision=history.precision) == history.test_acc[-1]
+    fp32 = d2l.evaluate_accuracy(test_iter, net)       # the default: fp32, whatever training used
+    assert abs(fp32 - history.test_acc[-1]) <= 2 / 256
+
+
+def test_in_channels_last_reads_the_layout_of_the_weights():
+    net = nn.Sequential(nn.Conv2d(1, 4, 3), nn.Conv2d(4, 4, 3))   # the 1-channel conv is ambiguous
+    assert not in_channels_last(net)
+    assert in_channels_last(net.to(memory_format=torch.channels_last))
+    assert not in_channels_last(nn.Linear(3, 3))
+    assert not in_channels_last(lambda X: X)
+
+
+def test_evaluate_accuracy_rejects_an_unknown_precision(small_split):
+    _, test_iter = iters(small_split)
+    with pytest.raises(ValueError, match="precision must be one of"):
+        d2l.evaluate_accuracy(test_iter, small_net(), precision='fp64')
