@@ -100,10 +100,11 @@ def _page(png, alt, shown):
             f'alt="{html.escape(alt)}"{"" if shown else " hidden"}>')
 
 
-def _pages_html(uid, kind, description, control, caption, pngs, alts, start):
+def _pages_html(uid, kind, description, control, caption, pngs, alts, start, first=0):
     pages = '\n'.join(_page(png, alt, k == start) for k, (png, alt) in enumerate(zip(pngs, alts)))
+    numbering = f' data-first="{first}"' if first else ''
     return (f'<div class="d2l-pages" id="{uid}" data-kind="{kind}" '
-            f'data-description="{html.escape(description)}">\n'
+            f'data-description="{html.escape(description)}"{numbering}>\n'
             f'<style>{read_static("pages.css")}</style>\n'
             f'<div class="d2l-pages-bar"><label for="{uid}-control">{html.escape(description)}</label> '
             f'{control} <output class="d2l-pages-value" for="{uid}-control" aria-live="polite">'
@@ -112,11 +113,13 @@ def _pages_html(uid, kind, description, control, caption, pngs, alts, start):
             f'<script>{read_static("pages.js")}</script>\n</div>')
 
 
-def slider_pages(pngs, description='step', start=0):
+def slider_pages(pngs, description='step', start=0, first=0):
     """A slider that flips through precomputed PNG pages, in plain HTML + JavaScript.
 
     `pngs` is a list of PNG bytes (see `figure_to_png`); the slider's value k (0 .. n-1)
-    shows page k, starting at `start`. Works without a kernel and without ipywidgets.
+    shows page k, starting at `start`. The caption numbers the pages from `first`
+    ("layer 1 / 8" with first=1), to match the numbering of the pictures.
+    Works without a kernel and without ipywidgets.
     """
     pngs = _check_pngs(pngs, 'pngs')
     description = _check_description(description)
@@ -124,12 +127,15 @@ def slider_pages(pngs, description='step', start=0):
         raise TypeError(f"start must be an int page index, got {start!r}")
     if not 0 <= start < len(pngs):
         raise ValueError(f"start={start} is not a page index: there are {len(pngs)} pages (0..{len(pngs) - 1})")
-    uid = content_id('d2l-pages', 'slider', description, start, *pngs)
+    if isinstance(first, bool) or not isinstance(first, int):
+        raise TypeError(f"first must be an int, the number of the first page (0 or 1), got {first!r}")
+    numbering = (first,) if first else ()         # ids of existing sliders stay as they were
+    uid = content_id('d2l-pages', 'slider', description, start, *numbering, *pngs)
     control = (f'<input type="range" class="d2l-pages-control" id="{uid}-control" min="0" '
                f'max="{len(pngs) - 1}" step="1" value="{start}" aria-label="{html.escape(description)}">')
-    alts = [f'{description} {k}' for k in range(len(pngs))]
-    return HTMLOutput(_pages_html(uid, 'range', description, control,
-                                  f'{description} {start} / {len(pngs) - 1}', pngs, alts, start),
+    alts = [f'{description} {first + k}' for k in range(len(pngs))]
+    caption = f'{description} {first + start} / {first + len(pngs) - 1}'
+    return HTMLOutput(_pages_html(uid, 'range', description, control, caption, pngs, alts, start, first),
                       f'slider_pages: {len(pngs)} pages, {description}')
 
 

@@ -46,6 +46,16 @@ def test_slider_pages_follow_the_dom_contract(pngs):
     assert 'max-width: 100%; height: auto' in page
 
 
+def test_slider_pages_number_their_pages_from_first(pngs):
+    """first=1: the caption and alt texts say 1..n, as the pictures do; the slider's values stay 0..n-1."""
+    page = d2l.slider_pages(pngs, description='layer', first=1)._repr_html_()
+    assert 'data-first="1"' in page and '>layer 1 / 3</output>' in page
+    assert 'min="0" max="2"' in page and 'alt="layer 3"' in page
+    assert 'data-first=' not in d2l.slider_pages(pngs)._repr_html_()
+    with pytest.raises(TypeError, match='first must be an int'):
+        d2l.slider_pages(pngs, first='1')
+
+
 def test_dropdown_pages_follow_the_dom_contract(pngs):
     named = {'T-shirt': pngs[0], 'Bag <&>': pngs[1], 'Boot': pngs[2]}
     page = d2l.dropdown_pages(named, description='garment').data

@@ -17,10 +17,12 @@
     return Math.max(0, Math.min(count - 1, i));
   }
 
-  /* The caption under the control: "step 3 / 9" for a slider, the option's label for a menu. */
-  function captionText(kind, description, index, count, label) {
+  /* The caption under the control: "step 3 / 9" for a slider, the option's label for a menu.
+   * A slider numbers its pages from `first` (data-first; 0 when absent): "layer 1 / 8". */
+  function captionText(kind, description, index, count, label, first) {
     if (kind === 'select') { return label; }
-    return description + ' ' + index + ' / ' + (count - 1);
+    first = Number(first) || 0;
+    return description + ' ' + (first + index) + ' / ' + (first + count - 1);
   }
 
   /* Which pages are hidden when page `index` of `count` shows (true = hidden). */
@@ -39,7 +41,8 @@
     });
     var label = kind === 'select' ? control.options[index].text : '';
     root.querySelector('.d2l-pages-value').textContent =
-      captionText(kind, root.getAttribute('data-description') || '', index, pages.length, label);
+      captionText(kind, root.getAttribute('data-description') || '', index, pages.length, label,
+                  root.getAttribute('data-first'));
   }
 
   function wire(root) {

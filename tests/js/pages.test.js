@@ -25,6 +25,9 @@ test('caption text matches what Python writes before JavaScript runs', () => {
   // d2lmini/widgets.py writes f'{description} {start} / {len(pngs) - 1}' for a slider.
   assert.strictEqual(pages.captionText('range', 'step', 2, 10, ''), 'step 2 / 9');
   assert.strictEqual(pages.captionText('select', 'garment', 1, 3, 'Sneaker'), 'Sneaker');
+  // slider_pages(..., first=1) numbers the pages 1..n: page index 0 of 8 is "layer 1 / 8".
+  assert.strictEqual(pages.captionText('range', 'layer', 0, 8, '', '1'), 'layer 1 / 8');
+  assert.strictEqual(pages.captionText('range', 'layer', 7, 8, '', null), 'layer 7 / 7');
 });
 
 // A tiny fake DOM, enough for show() and init(): attributes, querySelector(All), events.
