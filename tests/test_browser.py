@@ -261,6 +261,10 @@ def check_lenet_explorer(page, docname, width):
     page.locator('button.d2lx-thumb').nth(1).click()
     page.wait_for_timeout(200)
     assert probs() != before, f"{docname} at {width} px: picking a picture did not change the scores"
+    # Draw on a cleared canvas: a stroke across a picture the net is sure of can leave every
+    # rounded percentage as it was; on a blank one it always moves them.
+    page.locator('button.d2lx-tool', has_text='clear').first.click()
+    page.wait_for_timeout(200)
     canvas = page.locator('canvas.d2lx-input').first
     box = canvas.bounding_box()
     at = lambda fx, fy: (box['x'] + fx * box['width'], box['y'] + fy * box['height'])
