@@ -149,11 +149,15 @@ def _integer_ticks(ax, num_epochs):
 def plot_history(history, title=None):
     """Draw loss and accuracies per epoch; `history` is one History or a dict name -> History.
 
-    Returns the figure, with two panels: training loss, and train/test accuracy.
+    Returns the figure: training loss above, train/test accuracy below, on one epoch
+    axis. Stacked and 4.4 inches wide, so that its labels stay readable on a phone,
+    where the page shrinks it to the column. With several runs, colours name the
+    runs and line styles tell train from test, so the legends stay short.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
     runs = history if isinstance(history, dict) else {'': history}
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8, 3))
+    fig, (ax_loss, ax_acc) = plt.subplots(2, 1, figsize=(4.4, 4.6), sharex=True)
     for k, (name, h) in enumerate(runs.items()):
         color = f'C{k}'
         prefix = f'{name}: ' if name else ''
@@ -161,13 +165,20 @@ def plot_history(history, title=None):
         ax_loss.plot(epochs, h.loss, color=color, marker='.', label=f'{prefix}train loss')
         ax_acc.plot(epochs, h.train_acc, color=color, linestyle='--', marker='.', label=f'{prefix}train acc')
         ax_acc.plot(epochs, h.test_acc, color=color, marker='o', label=f'{prefix}test acc')
-    for ax, ylabel in ((ax_loss, 'loss'), (ax_acc, 'accuracy')):
-        ax.set_xlabel('epoch')
-        _integer_ticks(ax, max(len(h.loss) for h in runs.values()))
+    _integer_ticks(ax_acc, max(len(h.loss) for h in runs.values()))
+    ax_acc.set_xlabel('epoch')
+    for ax, ylabel in ((ax_loss, 'train loss'), (ax_acc, 'accuracy')):
         ax.set_ylabel(ylabel)
         ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=8)
+        ax.tick_params(labelsize=9)
+    if len(runs) == 1:
+        ax_acc.legend(fontsize=8)
+    else:
+        ax_loss.legend(handles=[Line2D([], [], color=f'C{k}', marker='.', label=name)
+                                for k, name in enumerate(runs)], fontsize=8)
+        ax_acc.legend(handles=[Line2D([], [], color='0.3', linestyle='--', marker='.', label='train acc'),
+                               Line2D([], [], color='0.3', marker='o', label='test acc')], fontsize=8)
     if title:
-        fig.suptitle(title)
+        fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
