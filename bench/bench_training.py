@@ -10,7 +10,8 @@ the chapters get: channels_last and, on CPUs with native bf16, bf16 autocast.
 Also measured in the same run: the machine's fp32 and bf16 matmul peak. Printed per
 model: img/s plain, img/s train_ch5, their ratio, achieved GFLOP/s of train_ch5
 (3 x multiply-adds x 2 FLOP per image: forward + backward) and its fraction of the
-matmul peak in the precision train_ch5 used (bf16 where native, else fp32). Floors (issue 10): >= 1.5x on LeNet, >= 2x on the others.
+matmul peak in the precision train_ch5 used (bf16 where native, else fp32).
+Floors (issue 10): >= 1.5x on LeNet, >= 2x on the others.
 
     OMP_NUM_THREADS=2 python bench/bench_training.py [--rounds 3] [--batches 6] [--no-bf16]
         [--models lenet,alexnet,vgg,nin,googlenet]

@@ -173,12 +173,30 @@ def plot_history(history, title=None):
         ax.tick_params(labelsize=9)
     if len(runs) == 1:
         ax_acc.legend(fontsize=8)
+        bottom = 0.0
     else:
-        ax_loss.legend(handles=[Line2D([], [], color=f'C{k}', marker='.', label=name)
-                                for k, name in enumerate(runs)], fontsize=8)
         ax_acc.legend(handles=[Line2D([], [], color='0.3', linestyle='--', marker='.', label='train acc'),
                                Line2D([], [], color='0.3', marker='o', label='test acc')], fontsize=8)
+        names = [Line2D([], [], color=f'C{k}', marker='.', label=name) for k, name in enumerate(runs)]
+        bottom = _legend_of_runs(fig, ax_loss, names)
     if title:
         fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, bottom, 1, 1))
     return fig
+
+
+MAX_RUNS_INSIDE = 4     # more run names than this would hide the loss curves
+
+
+def _legend_of_runs(fig, ax_loss, handles):
+    """Name the runs: inside the loss panel for a few, else in two columns under the
+    panels, on height added to the figure. Returns the share of the height it takes."""
+    if len(handles) <= MAX_RUNS_INSIDE:
+        ax_loss.legend(handles=handles, fontsize=8)
+        return 0.0
+    rows = -(-len(handles) // 2)
+    extra = 0.2 * rows + 0.2                          # inches: about one 8 pt line per row
+    width, height = fig.get_size_inches()
+    fig.set_size_inches(width, height + extra)
+    fig.legend(handles=handles, loc='lower center', ncol=2, fontsize=8, frameon=False)
+    return extra / (height + extra)

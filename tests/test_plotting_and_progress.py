@@ -28,6 +28,18 @@ def test_plot_history_compares_several_runs():
     assert labels == ['classic: train acc', 'classic: test acc', 'modern: train acc', 'modern: test acc']
 
 
+def test_plot_history_names_many_runs_under_the_panels():
+    """Up to four run names fit in the loss panel; more go below it, on added height."""
+    few = d2l.plot_history({f'run {k}': _history(0.8) for k in range(4)})
+    assert [t.get_text() for t in few.axes[0].get_legend().get_texts()] == [f'run {k}' for k in range(4)]
+    assert not few.legends
+    many = d2l.plot_history({f'run {k}': _history(0.8) for k in range(10)})
+    assert many.axes[0].get_legend() is None
+    assert [t.get_text() for t in many.legends[0].get_texts()] == [f'run {k}' for k in range(10)]
+    assert many.get_size_inches()[1] > few.get_size_inches()[1]
+    assert [t.get_text() for t in many.axes[1].get_legend().get_texts()] == ['train acc', 'test acc']
+
+
 def test_plot_history_ticks_only_whole_epochs():
     for n in (1, 3, 25):
         h = d2l.History(loss=[1.0] * n, train_acc=[0.5] * n, test_acc=[0.5] * n,
